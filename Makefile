@@ -1,0 +1,71 @@
+# make site and make test are all a fresh clone needs; make help lists the rest.
+.DEFAULT_GOAL := help
+SHELL := bash
+
+PYTHON_BOOT ?= python3
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+NODE_MODULES := site_src/node_modules
+MODEL_DIR := build/model
+# Material prints a notice about MkDocs 2 on every build; the build output is easier to read without it.
+export NO_MKDOCS_2_WARNING := 1
+
+PY_READY := $(VENV)/.installed
+NODE_READY := $(NODE_MODULES)/.installed
+
+.PHONY: help site serve model test lint bench browser clean distclean lock
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+site: model $(NODE_READY) ## Build the site into site/ (sets up, trains when needed)
+	@echo "==> Building the site into site/"
+	$(PYTHON) -m mkdocs build --strict
+
+serve: model $(NODE_READY) ## Preview the site with live reload at http://127.0.0.1:8000
+	$(PYTHON) -m mkdocs serve
+
+model: $(PY_READY) ## Train and export the model, unless nothing it depends on changed
+	@echo "==> Model: $(MODEL_DIR)"
+	$(PYTHON) -m model_build --out $(MODEL_DIR)
+
+test: model $(NODE_READY) browser ## Run the whole test suite
+	@echo "==> Tests"
+	$(PYTHON) -m ruff check model_build tests
+	$(PYTHON) -m pytest
+
+bench: $(PY_READY) ## Train the model and the Keras example side by side and report both
+	$(PYTHON) -m model_build.bench --out build/bench
+
+browser: $(PY_READY) ## Make sure Playwright has a Chromium to drive
+	@if $(PYTHON) tests/chromium.py; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "==> Installing Chromium with apt-get"; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "==> Installing Playwright's Chromium"; \
+		$(PYTHON) -m playwright install chromium; \
+	fi
+
+$(PY_READY): requirements.txt
+	@echo "==> Python environment in $(VENV) (first time: a few GB, several minutes)"
+	test -x $(PYTHON) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(NODE_READY): site_src/package.json site_src/package-lock.json
+	@echo "==> npm packages in $(NODE_MODULES)"
+	cd site_src && npm ci --no-audit --no-fund
+	touch $@
+
+lock: ## Re-resolve requirements.txt from pyproject.toml's dependencies
+	rm -rf build/lock-venv && $(PYTHON_BOOT) -m venv build/lock-venv
+	build/lock-venv/bin/pip install --quiet $$($(PYTHON_BOOT) -c 'import tomllib; print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))')
+	{ sed -n '1,2p' requirements.txt; build/lock-venv/bin/pip freeze | grep -v -E '^(pip|setuptools)=='; } > requirements.txt.new
+	mv requirements.txt.new requirements.txt && rm -rf build/lock-venv
+
+clean: ## Remove what the build made (build/, site/); keep the environments and the data cache
+	rm -rf build site
+
+distclean: clean ## Also remove the Python and npm environments
+	rm -rf $(VENV) $(NODE_MODULES)

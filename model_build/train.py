@@ -1,0 +1,161 @@
+"""Training: augmented MNIST batches, a warm-up-then-cosine schedule, and a seeded, repeatable run."""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import tensorflow as tf
+import tf_keras as keras
+
+from model_build.data import IMAGE_SIZE, PIXEL_SCALE, Mnist
+
+
+@dataclass(frozen=True)
+class Augmentation:
+    """How far each training digit is moved, turned, stretched and thickened, drawn anew per step.
+
+    Visitors draw off-centre, tilted, too big or too small, with a brush thicker or thinner than
+    MNIST's pen; the model sees all of that while it learns.
+    """
+
+    max_shift: float = 2.0  # pixels, each axis
+    max_rotation: float = 10.0  # degrees
+    scale: tuple[float, float] = (0.9, 1.1)
+    max_aspect: float = 0.1  # relative change of height against width
+    max_shear: float = 0.1
+    stroke: tuple[float, float] = (-0.4, 0.8)  # <0 blends toward erosion, >0 toward dilation
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    epochs: int = 14
+    batch_size: int = 128
+    learning_rate: float = 4e-3
+    warmup_epochs: float = 1.0
+    seed: int = 2026
+    validation_size: int = 5_000
+    train_limit: int | None = None  # use only the first N training images (quick runs)
+    accuracy_floor: float = 0.995  # below this on the test set, nothing is exported
+    augmentation: Augmentation = field(default_factory=Augmentation)
+
+
+def scale_pixels(images: np.ndarray | tf.Tensor) -> tf.Tensor:
+    """uint8 images (N, 28, 28) to the float input the model takes (N, 28, 28, 1)."""
+    return tf.cast(images, tf.float32)[..., None] * PIXEL_SCALE
+
+
+def augment(images: tf.Tensor, seed: tf.Tensor, aug: Augmentation) -> tf.Tensor:
+    """A random affine warp and stroke-width change per image, fixed by the stateless ``seed``."""
+    count = tf.shape(images)[0]
+    seeds = tf.random.experimental.stateless_split(seed, 7)
+
+    def uniform(index: int, low: float, high: float) -> tf.Tensor:
+        return tf.random.stateless_uniform([count], seeds[index], low, high)
+
+    angle = uniform(0, -aug.max_rotation, aug.max_rotation) * (math.pi / 180)
+    scale_x = uniform(1, *aug.scale)
+    scale_y = scale_x * uniform(2, 1 - aug.max_aspect, 1 + aug.max_aspect)
+    shear = uniform(3, -aug.max_shear, aug.max_shear)
+    shift_x = uniform(4, -aug.max_shift, aug.max_shift)
+    shift_y = uniform(5, -aug.max_shift, aug.max_shift)
+
+    # Forward map: rotation @ shear @ scale about the image centre, then the shift.
+    cos, sin = tf.cos(angle), tf.sin(angle)
+    a, b = cos * scale_x, (cos * shear - sin) * scale_y
+    c, d = sin * scale_x, (sin * shear + cos) * scale_y
+    # The transform op wants the inverse: output pixel -> input pixel.
+    det = a * d - b * c
+    i00, i01, i10, i11 = d / det, -b / det, -c / det, a / det
+    centre = (IMAGE_SIZE - 1) / 2
+    ox, oy = centre + shift_x, centre + shift_y
+    zeros = tf.zeros_like(angle)
+    transforms = tf.stack(
+        [i00, i01, centre - i00 * ox - i01 * oy, i10, i11, centre - i10 * ox - i11 * oy, zeros, zeros],
+        axis=1,
+    )
+    images = tf.raw_ops.ImageProjectiveTransformV3(
+        images=images, transforms=transforms, output_shape=[IMAGE_SIZE, IMAGE_SIZE],
+        fill_value=0.0, interpolation="BILINEAR", fill_mode="CONSTANT",
+    )
+
+    stroke = uniform(6, *aug.stroke)[:, None, None, None]
+    thicker = tf.nn.max_pool2d(images, 3, 1, "SAME")
+    thinner = -tf.nn.max_pool2d(-images, 3, 1, "SAME")
+    target = tf.where(stroke > 0, thicker, thinner)
+    return images + tf.abs(stroke) * (target - images)
+
+
+def split_validation(data: Mnist, config: TrainConfig):
+    """The last ``validation_size`` training images watch training; the test set stays unseen."""
+    x, y = data.x_train, data.y_train
+    if config.train_limit:
+        x, y = x[: config.train_limit], y[: config.train_limit]
+    cut = len(x) - min(config.validation_size, len(x) // 10)
+    return (x[:cut], y[:cut]), (x[cut:], y[cut:])
+
+
+def training_dataset(x: np.ndarray, y: np.ndarray, config: TrainConfig) -> tf.data.Dataset:
+    batches = (
+        tf.data.Dataset.from_tensor_slices((x, y))
+        .shuffle(len(x), seed=config.seed, reshuffle_each_iteration=True)
+        .batch(config.batch_size)
+        .repeat()
+    )
+    # A step counter, not a shared random state, seeds each batch: parallel maps stay repeatable.
+    return (
+        tf.data.Dataset.zip((batches, tf.data.Dataset.counter()))
+        .map(
+            lambda xy, step: (augment(scale_pixels(xy[0]), tf.stack([config.seed, step]), config.augmentation), xy[1]),
+            num_parallel_calls=tf.data.AUTOTUNE,
+            deterministic=True,
+        )
+        .prefetch(tf.data.AUTOTUNE)
+    )
+
+
+def train(model: keras.Model, data: Mnist, config: TrainConfig, augment_data: bool = True,
+          optimizer: keras.optimizers.Optimizer | None = None) -> dict:
+    """Fit ``model`` on MNIST's training images and return its history and the seconds it took."""
+    keras.utils.set_random_seed(config.seed)
+    tf.config.experimental.enable_op_determinism()
+    (x_fit, y_fit), (x_val, y_val) = split_validation(data, config)
+    steps = math.ceil(len(x_fit) / config.batch_size)
+    if augment_data:
+        dataset = training_dataset(x_fit, y_fit, config)
+    else:
+        dataset = (
+            tf.data.Dataset.from_tensor_slices((scale_pixels(x_fit), y_fit))
+            .shuffle(len(x_fit), seed=config.seed)
+            .batch(config.batch_size)
+            .repeat()
+        )
+    if optimizer is None:
+        warmup = int(steps * config.warmup_epochs)
+        schedule = keras.optimizers.schedules.CosineDecay(
+            initial_learning_rate=config.learning_rate / 10,
+            decay_steps=steps * config.epochs - warmup,
+            warmup_target=config.learning_rate,
+            warmup_steps=warmup,
+        )
+        optimizer = keras.optimizers.Adam(schedule)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    print(f"Training {model.name} ({model.count_params():,} parameters) on {len(x_fit):,} images, "
+          f"validating on {len(x_val):,}, {config.epochs} epochs ...", flush=True)
+    started = time.perf_counter()
+    history = model.fit(
+        dataset,
+        epochs=config.epochs,
+        steps_per_epoch=steps,
+        validation_data=(scale_pixels(x_val), y_val),
+        verbose=1 if sys.stdout.isatty() else 2,
+    )
+    return {"history": history.history, "seconds": time.perf_counter() - started}
+
+
+def predict(model: keras.Model, images: np.ndarray) -> np.ndarray:
+    """Class probabilities for uint8 images, shape (N, 10)."""
+    return model.predict(scale_pixels(images), batch_size=1000, verbose=0)

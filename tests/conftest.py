@@ -1,0 +1,85 @@
+"""Shared fixtures: the real MNIST, the model `make model` built, a static server, real Chromium."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from chromium import system_chromium
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL_DIR = Path(os.environ.get("CNN_QA_MODEL_DIR", ROOT / "build" / "model"))
+NODE_MODULES = ROOT / "site_src" / "node_modules"
+
+
+@pytest.fixture(scope="session")
+def model_dir() -> Path:
+    if not (MODEL_DIR / "metrics.json").is_file():
+        pytest.fail(f"No trained model in {MODEL_DIR}: run `make model` first (`make test` does).")
+    return MODEL_DIR
+
+
+@pytest.fixture(scope="session")
+def metrics(model_dir: Path) -> dict:
+    return json.loads((model_dir / "metrics.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def exported_folder(model_dir: Path, metrics: dict) -> Path:
+    return (model_dir / metrics["model"]["path"]).parent
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    from model_build.data import load_mnist
+
+    return load_mnist()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class names it so
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on a free localhost port; yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=system_chromium())
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that fails the test on any console error or uncaught exception."""
+    context = browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    yield page
+    context.close()
+    assert not problems, f"the page reported errors: {problems}"

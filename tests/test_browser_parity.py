@@ -1,0 +1,51 @@
+"""The exported model in real TF.js in headless Chromium agrees with Keras on the same weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import NODE_MODULES, serve
+
+from model_build.export import load_exported
+from model_build.train import predict
+
+TFJS = NODE_MODULES / "@tensorflow" / "tfjs" / "dist" / "tf.min.js"
+IMAGES = 1_000
+TOLERANCE = 1e-4
+
+# Everything the browser needs to know about the input comes from the model's own metadata.
+PREDICT_IN_BROWSER = """async ({count, backend}) => {
+  await tf.setBackend(backend);
+  await tf.ready();
+  const model = await tf.loadLayersModel('model/model.json');
+  const meta = model.getUserDefinedMetadata();
+  const bytes = new Uint8Array(await (await fetch('images.bin')).arrayBuffer());
+  const output = tf.tidy(() => {
+    const pixels = tf.tensor4d(Float32Array.from(bytes), [count, ...meta.inputShape]);
+    return model.predict(pixels.mul(meta.preprocessing.pixelScale));
+  });
+  const probabilities = Array.from(await output.data());
+  output.dispose();
+  model.dispose();
+  return {backend: tf.getBackend(), probabilities, meta, tensors: tf.memory().numTensors};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("backend", ["cpu"])
+def test_browser_predictions_match_keras(page, tmp_path, exported_folder, mnist, backend):
+    images = mnist.x_test[:IMAGES]
+    (tmp_path / "images.bin").write_bytes(images.tobytes())
+    (tmp_path / "tf.min.js").symlink_to(TFJS)
+    (tmp_path / "model").symlink_to(exported_folder)
+    (tmp_path / "index.html").write_text('<!doctype html><title>parity</title><script src="tf.min.js"></script>')
+    with serve(tmp_path) as base:
+        page.goto(f"{base}/index.html")
+        result = page.evaluate(PREDICT_IN_BROWSER, {"count": IMAGES, "backend": backend})
+
+    assert result["backend"] == backend
+    assert result["tensors"] == 0, "every tensor is disposed"
+    in_browser = np.array(result["probabilities"], dtype=np.float32).reshape(IMAGES, 10)
+    in_keras = predict(load_exported(exported_folder), images)
+    np.testing.assert_array_equal(in_browser.argmax(axis=1), in_keras.argmax(axis=1))
+    assert np.abs(in_browser - in_keras).max() <= TOLERANCE
