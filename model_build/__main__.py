@@ -70,8 +70,7 @@ def build(args: argparse.Namespace) -> Path:
     from model_build.train import predict, train
 
     started = time.perf_counter()
-    model = build_model()
-    run = train(model, data, config)
+    model, run = train(build_model, data, config)
     trained_accuracy = export.classification_metrics(data.y_test, predict(model, data.x_test))["test_accuracy"]
     print(f"Test accuracy after training: {trained_accuracy:.4%} on {len(data.y_test):,} MNIST test images")
     if trained_accuracy < config.accuracy_floor:

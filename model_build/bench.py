@@ -25,8 +25,7 @@ def bench_baseline(data) -> dict:
     from model_build.train import TrainConfig, predict, train
 
     config = TrainConfig(epochs=BASELINE_EPOCHS, batch_size=BASELINE_BATCH)
-    model = build_baseline()
-    run = train(model, data, config, augment_data=False, optimizer=keras.optimizers.Adam())
+    model, run = train(build_baseline, data, config, augment_data=False, optimizer=keras.optimizers.Adam())
     with tempfile.TemporaryDirectory() as scratch:
         folder = export.export_tfjs(model, Path(scratch), quantization=None)
         size = export.sizes(folder)["weights_gzip_bytes"]

@@ -53,7 +53,8 @@ def browser_metadata() -> dict:
 def staged_directory(final: Path) -> Iterator[Path]:
     """Yield an empty folder that replaces ``final`` only if the block completes."""
     final.parent.mkdir(parents=True, exist_ok=True)
-    for stale in final.parent.glob(f".{final.name}.staging-*"):
+    # Left behind only by a build that was killed outright.
+    for stale in [*final.parent.glob(f".{final.name}.staging-*"), *final.parent.glob(f".{final.name}.retired-*")]:
         shutil.rmtree(stale, ignore_errors=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))
     stage.chmod(0o755)  # mkdtemp's private mode would follow the folder into the published site

@@ -29,9 +29,9 @@ def build_model() -> keras.Sequential:
             keras.Input(shape=INPUT_SHAPE, name="digit"),
             *_conv(24, 5, "conv1"),  # 28x28x1 -> 24x24x24
             keras.layers.MaxPooling2D(name="pool1"),  # -> 12x12x24
-            *_conv(32, 3, "conv2"),  # -> 10x10x32
-            *_conv(48, 3, "conv3"),  # -> 8x8x48
-            keras.layers.MaxPooling2D(name="pool2"),  # -> 4x4x48
+            *_conv(40, 3, "conv2"),  # -> 10x10x40
+            *_conv(56, 3, "conv3"),  # -> 8x8x56
+            keras.layers.MaxPooling2D(name="pool2"),  # -> 4x4x56
             keras.layers.Flatten(name="flatten"),
             keras.layers.Dropout(0.3, name="dropout"),
             keras.layers.Dense(len(CLASS_NAMES), activation="softmax", name="softmax"),

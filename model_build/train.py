@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -117,11 +118,16 @@ def training_dataset(x: np.ndarray, y: np.ndarray, config: TrainConfig) -> tf.da
     )
 
 
-def train(model: keras.Model, data: Mnist, config: TrainConfig, augment_data: bool = True,
-          optimizer: keras.optimizers.Optimizer | None = None) -> dict:
-    """Fit ``model`` on MNIST's training images and return its history and the seconds it took."""
+def train(make_model: Callable[[], keras.Model], data: Mnist, config: TrainConfig, augment_data: bool = True,
+          optimizer: keras.optimizers.Optimizer | None = None) -> tuple[keras.Model, dict]:
+    """Build a model with ``make_model`` and fit it on MNIST's training images.
+
+    Returns the model and a record of its training: the history and the seconds it took.
+    """
+    # Seeded before the model exists: Keras draws the initial weights when the layers are built.
     keras.utils.set_random_seed(config.seed)
     tf.config.experimental.enable_op_determinism()
+    model = make_model()
     (x_fit, y_fit), (x_val, y_val) = split_validation(data, config)
     steps = math.ceil(len(x_fit) / config.batch_size)
     if augment_data:
@@ -153,7 +159,7 @@ def train(model: keras.Model, data: Mnist, config: TrainConfig, augment_data: bo
         validation_data=(scale_pixels(x_val), y_val),
         verbose=1 if sys.stdout.isatty() else 2,
     )
-    return {"history": history.history, "seconds": time.perf_counter() - started}
+    return model, {"history": history.history, "seconds": time.perf_counter() - started}
 
 
 def predict(model: keras.Model, images: np.ndarray) -> np.ndarray:

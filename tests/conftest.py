@@ -1,14 +1,9 @@
-"""Shared fixtures: the real MNIST, the model `make model` built, a static server, real Chromium."""
+"""Shared fixtures: the real MNIST, the model `make model` built, and real Chromium."""
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -16,7 +11,6 @@ from chromium import system_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_DIR = Path(os.environ.get("CNN_QA_MODEL_DIR", ROOT / "build" / "model"))
-NODE_MODULES = ROOT / "site_src" / "node_modules"
 
 
 @pytest.fixture(scope="session")
@@ -41,25 +35,6 @@ def mnist():
     from model_build.data import load_mnist
 
     return load_mnist()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class names it so
-        pass
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on a free localhost port; yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
-from conftest import NODE_MODULES, serve
+from static_server import serve
 
 from model_build.export import load_exported
 from model_build.train import predict
 
-TFJS = NODE_MODULES / "@tensorflow" / "tfjs" / "dist" / "tf.min.js"
+TFJS = Path(__file__).resolve().parents[1] / "site_src/node_modules/@tensorflow/tfjs/dist/tf.min.js"
 IMAGES = 1_000
 TOLERANCE = 1e-4
 
@@ -38,7 +40,9 @@ def test_browser_predictions_match_keras(page, tmp_path, exported_folder, mnist,
     (tmp_path / "images.bin").write_bytes(images.tobytes())
     (tmp_path / "tf.min.js").symlink_to(TFJS)
     (tmp_path / "model").symlink_to(exported_folder)
-    (tmp_path / "index.html").write_text('<!doctype html><title>parity</title><script src="tf.min.js"></script>')
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><title>parity</title><link rel="icon" href="data:,"><script src="tf.min.js"></script>'
+    )
     with serve(tmp_path) as base:
         page.goto(f"{base}/index.html")
         result = page.evaluate(PREDICT_IN_BROWSER, {"count": IMAGES, "backend": backend})

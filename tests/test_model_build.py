@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ from model_build.train import TrainConfig, predict
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK_FLOOR = 0.95
+WEIGHTS_BUDGET_GZIP = 60_000  # bytes the demo page can spend on weights
 DTYPE_BYTES = {"float32": 4, "float16": 2, "uint8": 1, "int32": 4}
 
 
@@ -62,8 +64,7 @@ def test_training_is_repeatable_with_a_seed(mnist):
     config = TrainConfig(epochs=1, train_limit=1_500, batch_size=100)
     weights = []
     for _ in range(2):
-        model = build_model()
-        train(model, mnist, config)
+        model, _ = train(build_model, mnist, config)
         weights.append(model.get_weights())
     for first, second in zip(*weights, strict=True):
         np.testing.assert_array_equal(first, second)
@@ -107,6 +108,12 @@ def test_metrics_describe_the_exported_model(model_dir, metrics, exported_folder
     assert len(metrics["misclassified"]) == min(metrics["test_errors"], MAX_MISCLASSIFIED_IMAGES)
     for digit in metrics["samples"] + metrics["misclassified"]:
         assert (model_dir / digit["image"]).is_file()
+
+
+def test_exported_weights_fit_the_demo_page_budget(metrics, exported_folder):
+    gzipped = sum(len(gzip.compress(path.read_bytes(), 9)) for path in weight_files(exported_folder))
+    assert gzipped == metrics["model"]["weights_gzip_bytes"]
+    assert gzipped <= WEIGHTS_BUDGET_GZIP
 
 
 def test_quantized_weights_keep_test_accuracy(model_dir, metrics, exported_folder, mnist):
