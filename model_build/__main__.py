@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 import os
 import platform
 import sys
 import time
 from pathlib import Path
 
-from model_build.cache import cache_key, is_up_to_date, library_versions
+from model_build.cache import KERAS_FILE, cache_keys, is_up_to_date, library_versions, reusable_training
 from model_build.data import DataError, data_checksum, load_mnist
 
 QUICK = {"train_limit": 6_000, "epochs": 3, "accuracy_floor": 0.95}
@@ -58,19 +59,26 @@ def config_from(args: argparse.Namespace):
 
 def build(args: argparse.Namespace) -> Path:
     config = config_from(args)
-    key = cache_key(config, data_checksum(args.data))
-    if not args.force and is_up_to_date(args.out, key):
+    training_key, export_key = cache_keys(config, data_checksum(args.data))
+    if not args.force and is_up_to_date(args.out, export_key):
         print(f"Model is up to date in {args.out}; not retraining (pass --force to retrain).")
         return args.out
 
     data = load_mnist(args.data)
-    # TensorFlow loads only when there is training to do.
+    # TensorFlow loads only when there is training or exporting to do.
+    import tf_keras as keras
+
     from model_build import export
     from model_build.model import build_model
     from model_build.train import predict, train
 
     started = time.perf_counter()
-    model, run = train(build_model, data, config)
+    previous = None if args.force else reusable_training(args.out, training_key)
+    if previous:
+        print(f"Training inputs are unchanged: exporting the model trained before ({args.out / KERAS_FILE}).")
+        model, run = keras.models.load_model(args.out / KERAS_FILE), previous
+    else:
+        model, run = train(build_model, data, config)
     trained_accuracy = export.classification_metrics(data.y_test, predict(model, data.x_test))["test_accuracy"]
     print(f"Test accuracy after training: {trained_accuracy:.4%} on {len(data.y_test):,} MNIST test images")
     if trained_accuracy < config.accuracy_floor:
@@ -84,14 +92,15 @@ def build(args: argparse.Namespace) -> Path:
         chosen, candidates = export.export_smallest_faithful(model, stage, data.x_test, data.y_test)
         if chosen["test_accuracy"] < config.accuracy_floor:
             raise BuildError(f"The exported model scores {chosen['test_accuracy']:.4%}, below the floor.")
-        (stage / export.KERAS_FILE).parent.mkdir()
-        model.save(stage / export.KERAS_FILE)
+        (stage / KERAS_FILE).parent.mkdir()
+        model.save(stage / KERAS_FILE)
 
         probabilities = chosen["probabilities"]
         errors = (probabilities.argmax(axis=1) != data.y_test).nonzero()[0][: export.MAX_MISCLASSIFIED_IMAGES]
         samples = [int((data.y_test == digit).nonzero()[0][0]) for digit in range(10)]
         metrics = {
-            "cache_key": key,
+            "training_key": training_key,
+            "export_key": export_key,
             "model": {"path": f"{chosen['folder'].name}/model.json", "quantization": chosen["quantization"],
                       **{name: chosen[name] for name in export.SIZE_KEYS}},
             **{name: chosen[name] for name in export.CLASSIFICATION_KEYS},
@@ -115,15 +124,17 @@ def build(args: argparse.Namespace) -> Path:
                                                   probabilities, errors),
             "build_seconds": round(time.perf_counter() - started, 1),
         }
-        export.write_json(stage / export.METRICS_FILE, metrics)
+        export.write_metrics(stage, metrics)
     print(f"Exported {args.out / metrics['model']['path']} "
           f"({metrics['test_accuracy']:.4%} test accuracy) in {metrics['build_seconds']:.0f} s")
     return args.out
 
 
 def quiet_tensorflow() -> None:
-    # The CUDA-enabled wheel logs failed GPU look-ups at start; real failures still raise.
+    # The CUDA-enabled wheel logs failed GPU look-ups at start, and reloaded models warn that
+    # their metrics are not built yet; real failures still raise.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 
 def main(argv: list[str] | None = None) -> int:

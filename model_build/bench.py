@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     quiet_tensorflow()
     data = load_mnist()
     rows = [bench_ours(args.out / "model"), bench_baseline(data)]
-    text = report(rows, data.source.split(" ")[0])
+    text = report(rows, data.source)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "report.md").write_text(text)
     (args.out / "report.json").write_text(json.dumps(rows, indent=2) + "\n")

@@ -1,4 +1,9 @@
-"""When to retrain: a key over everything training depends on, checked without importing TensorFlow."""
+"""When to retrain or re-export: keys over what each step depends on, checked without TensorFlow.
+
+Training depends on the data, model and training code, its configuration, the data and the
+libraries; the export also on the export code. When only the export changed, the trained
+Keras model kept in the output is converted again instead of trained again.
+"""
 
 from __future__ import annotations
 
@@ -8,34 +13,64 @@ import json
 from importlib import metadata
 from pathlib import Path
 
-# The modules whose code decides the trained weights and what is exported with them.
-TRAINING_SOURCES = ("data.py", "model.py", "train.py", "export.py")
+TRAINING_SOURCES = ("data.py", "model.py", "train.py")
+EXPORT_SOURCES = ("export.py", "preprocess.py")  # the browser metadata carries preprocessing parameters
 PINNED_PACKAGES = ("tensorflow", "tf-keras", "tensorflowjs", "numpy", "pillow")
+# The output folder's fixed names.
+METRICS_FILE = "metrics.json"
+KERAS_FILE = "keras/digit_cnn.keras"  # the float32 model, for re-exports and the notebook; not published
 
 
 def library_versions() -> dict[str, str]:
     return {name: metadata.version(name) for name in PINNED_PACKAGES}
 
 
-def cache_key(config, data_sha256: str) -> str:
-    """Changes whenever the training code, its configuration, the data or the libraries do."""
+def _digest(*parts: bytes) -> str:
     digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for name in TRAINING_SOURCES:
-        digest.update(name.encode() + b"\0" + (package / name).read_bytes())
-    digest.update(json.dumps(dataclasses.asdict(config), sort_keys=True).encode())
-    digest.update(data_sha256.encode())
-    digest.update(json.dumps(library_versions(), sort_keys=True).encode())
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
 
 
-def is_up_to_date(out: Path, key: str) -> bool:
-    """True when ``out`` holds a complete export made under ``key``."""
+def _sources(names: tuple[str, ...]) -> bytes:
+    package = Path(__file__).parent
+    return b"".join(name.encode() + b"\0" + (package / name).read_bytes() for name in names)
+
+
+def cache_keys(config, data_sha256: str) -> tuple[str, str]:
+    """The training key and the export key for a build with ``config`` on the given data."""
+    training = _digest(
+        _sources(TRAINING_SOURCES),
+        json.dumps(dataclasses.asdict(config), sort_keys=True).encode(),
+        data_sha256.encode(),
+        json.dumps(library_versions(), sort_keys=True).encode(),
+    )
+    return training, _digest(training.encode(), _sources(EXPORT_SOURCES))
+
+
+def read_metrics(out: Path) -> dict | None:
     try:
-        metrics = json.loads((out / "metrics.json").read_text())
-        model_json = out / metrics["model"]["path"]
+        return json.loads((out / METRICS_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def is_up_to_date(out: Path, export_key: str) -> bool:
+    """True when ``out`` holds a complete export made under ``export_key``."""
+    metrics = read_metrics(out)
+    if not metrics or metrics.get("export_key") != export_key:
+        return False
+    model_json = out / metrics["model"]["path"]
+    try:
         manifest = json.loads(model_json.read_text())["weightsManifest"]
     except (OSError, ValueError, KeyError):
         return False
-    shards = [model_json.parent / name for group in manifest for name in group["paths"]]
-    return metrics.get("cache_key") == key and all(path.is_file() for path in shards)
+    return all((model_json.parent / name).is_file() for group in manifest for name in group["paths"])
+
+
+def reusable_training(out: Path, training_key: str) -> dict | None:
+    """The previous build's training record when its trained model can be exported again."""
+    metrics = read_metrics(out)
+    if metrics and metrics.get("training_key") == training_key and (out / KERAS_FILE).is_file():
+        return metrics["training"]
+    return None

