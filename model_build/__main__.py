@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from model_build.cache import KERAS_FILE, cache_keys, is_up_to_date, library_versions, reusable_training
+from model_build.config import TrainConfig
 from model_build.data import DataError, data_checksum, load_mnist
 
 QUICK = {"train_limit": 6_000, "epochs": 3, "accuracy_floor": 0.95}
@@ -47,9 +48,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def config_from(args: argparse.Namespace):
-    from model_build.train import TrainConfig
-
+def config_from(args: argparse.Namespace) -> TrainConfig:
     overrides = dict(QUICK) if args.quick else {}
     for name in ("epochs", "seed", "accuracy_floor"):
         if getattr(args, name) is not None:

@@ -21,8 +21,9 @@ def bench_baseline(data) -> dict:
     import tf_keras as keras
 
     from model_build import export
+    from model_build.config import TrainConfig
     from model_build.model import build_baseline
-    from model_build.train import TrainConfig, predict, train
+    from model_build.train import predict, train
 
     config = TrainConfig(epochs=BASELINE_EPOCHS, batch_size=BASELINE_BATCH)
     model, run = train(build_baseline, data, config, augment_data=False, optimizer=keras.optimizers.Adam())

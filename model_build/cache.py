@@ -13,7 +13,7 @@ import json
 from importlib import metadata
 from pathlib import Path
 
-TRAINING_SOURCES = ("data.py", "model.py", "train.py")
+TRAINING_SOURCES = ("config.py", "data.py", "model.py", "train.py")
 EXPORT_SOURCES = ("export.py", "preprocess.py")  # the browser metadata carries preprocessing parameters
 PINNED_PACKAGES = ("tensorflow", "tf-keras", "tensorflowjs", "numpy", "pillow")
 # The output folder's fixed names.

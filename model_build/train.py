@@ -6,42 +6,13 @@ import math
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 import tensorflow as tf
 import tf_keras as keras
 
+from model_build.config import Augmentation, TrainConfig
 from model_build.data import IMAGE_SIZE, PIXEL_SCALE, Mnist
-
-
-@dataclass(frozen=True)
-class Augmentation:
-    """How far each training digit is moved, turned, stretched and thickened, drawn anew per step.
-
-    Visitors draw off-centre, tilted, too big or too small, with a brush thicker or thinner than
-    MNIST's pen; the model sees all of that while it learns.
-    """
-
-    max_shift: float = 2.0  # pixels, each axis
-    max_rotation: float = 10.0  # degrees
-    scale: tuple[float, float] = (0.9, 1.1)
-    max_aspect: float = 0.1  # relative change of height against width
-    max_shear: float = 0.1
-    stroke: tuple[float, float] = (-0.4, 0.8)  # <0 blends toward erosion, >0 toward dilation
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    epochs: int = 14
-    batch_size: int = 128
-    learning_rate: float = 4e-3
-    warmup_epochs: float = 1.0
-    seed: int = 2026
-    validation_size: int = 5_000
-    train_limit: int | None = None  # use only the first N training images (quick runs)
-    accuracy_floor: float = 0.995  # below this on the test set, nothing is exported
-    augmentation: Augmentation = field(default_factory=Augmentation)
 
 
 def scale_pixels(images: np.ndarray | tf.Tensor) -> tf.Tensor:

