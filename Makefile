@@ -31,7 +31,7 @@ model: $(PY_READY) ## Train and export the model, unless nothing it depends on c
 
 test: model $(NODE_READY) browser ## Run the whole test suite
 	@echo "==> Tests"
-	$(PYTHON) -m ruff check model_build tests
+	$(PYTHON) -m ruff check model_build site_src tests
 	$(PYTHON) -m pytest
 
 bench: $(PY_READY) ## Train the model and the Keras example side by side and report both

@@ -1,0 +1,72 @@
+// The digit classifier: draw a digit, and the CNN trained on MNIST reads it in the browser.
+
+import {Sketch} from './drawing.js';
+import {loadClassifier} from './classifier.js';
+import {mnistLike, toInk} from './preprocess.js';
+
+// Below this top probability the page says it is unsure instead of naming a digit.
+const CLAIM_AT_LEAST = 0.6;
+// The brush's width as a share of the canvas: close to MNIST's pen once the digit is scaled down.
+const BRUSH_FRACTION = 0.08;
+
+const classifiers = new Map();  // model URL -> promise of its classifier, kept across pages
+
+function classifierFor(url) {
+  if (!classifiers.has(url)) {
+    const loading = loadClassifier(url);
+    loading.catch(() => classifiers.delete(url));  // a later visit tries again
+    classifiers.set(url, loading);
+  }
+  return classifiers.get(url);
+}
+
+export function describe(probabilities, classNames) {
+  const top = probabilities.indexOf(Math.max(...probabilities));
+  const confidence = probabilities[top];
+  if (confidence < CLAIM_AT_LEAST) {
+    return {claim: null, confidence,
+            message: `Not sure: perhaps ${classNames[top]} (${Math.round(confidence * 100)}%). Try drawing it larger.`};
+  }
+  return {claim: classNames[top], confidence,
+          message: `It looks like ${classNames[top]} (${Math.round(confidence * 100)}% sure).`};
+}
+
+export async function mount(view) {
+  view.setState('loading');
+  let classifier;
+  try {
+    classifier = await classifierFor(view.modelUrl);
+  } catch (error) {
+    view.showError(error.message);
+    return;
+  }
+  const {classNames, preprocessing} = classifier.metadata;
+  view.showClasses(classNames);
+
+  const classify = ({grey, width, height}) => {
+    const digit = mnistLike(toInk(grey, width, height), width, height, preprocessing);
+    view.showInput(digit, preprocessing.imageSize);
+    if (!digit) {
+      view.showPrediction({claim: null, confidence: null, probabilities: null, classNames, milliseconds: null,
+                           message: 'Draw a digit from 0 to 9 in the box.'});
+    } else {
+      const {probabilities, milliseconds} = classifier.predict(digit);
+      view.showPrediction({...describe(probabilities, classNames), probabilities, classNames, milliseconds,
+                           backend: classifier.backend});
+    }
+    view.setState('ready');
+  };
+
+  const sketch = new Sketch(view.canvas, {
+    brushFraction: BRUSH_FRACTION,
+    onStrokeEnd: () => {
+      view.setState('busy');
+      // Let the browser paint the busy state and the stroke before the prediction runs.
+      requestAnimationFrame(() => classify(sketch.greyLevels()));
+    },
+  });
+  view.on('digit-undo', 'click', () => classify((sketch.undo(), sketch.greyLevels())));
+  view.on('digit-clear', 'click', () => classify((sketch.clear(), sketch.greyLevels())));
+  classify(sketch.greyLevels());
+}
+

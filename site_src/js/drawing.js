@@ -1,0 +1,85 @@
+// Drawing: strokes on the canvas from a mouse, a finger or a pen, kept so that they can be undone.
+
+export class Sketch {
+  // brushFraction: the brush's width as a share of the canvas width.
+  constructor(canvas, {brushFraction, onStrokeEnd}) {
+    this.canvas = canvas;
+    this.context = canvas.getContext('2d', {willReadFrequently: true});
+    this.brush = brushFraction * canvas.width;
+    this.onStrokeEnd = onStrokeEnd;
+    this.strokes = [];
+    this.current = null;
+    canvas.addEventListener('pointerdown', (event) => this.start(event));
+    canvas.addEventListener('pointermove', (event) => this.extend(event));
+    canvas.addEventListener('pointerup', (event) => this.finish(event));
+    canvas.addEventListener('pointercancel', (event) => this.finish(event));
+    this.render();
+  }
+
+  point(event) {
+    const box = this.canvas.getBoundingClientRect();
+    return [(event.clientX - box.left) * (this.canvas.width / box.width),
+            (event.clientY - box.top) * (this.canvas.height / box.height)];
+  }
+
+  start(event) {
+    if (event.button !== 0 || this.current) return;
+    event.preventDefault();
+    this.canvas.setPointerCapture(event.pointerId);
+    this.current = {id: event.pointerId, points: [this.point(event)]};
+    this.strokes.push(this.current.points);
+    this.render();
+  }
+
+  extend(event) {
+    if (!this.current || event.pointerId !== this.current.id) return;
+    const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
+    for (const each of events.length ? events : [event]) this.current.points.push(this.point(each));
+    this.render();
+  }
+
+  finish(event) {
+    if (!this.current || event.pointerId !== this.current.id) return;
+    this.current = null;
+    this.onStrokeEnd();
+  }
+
+  undo() {
+    this.strokes.pop();
+    this.render();
+  }
+
+  clear() {
+    this.strokes = [];
+    this.render();
+  }
+
+  get isEmpty() {
+    return this.strokes.length === 0;
+  }
+
+  render() {
+    const {context: ink, canvas} = this;
+    ink.fillStyle = '#000';
+    ink.fillRect(0, 0, canvas.width, canvas.height);
+    ink.strokeStyle = ink.fillStyle = '#fff';
+    ink.lineWidth = this.brush;
+    ink.lineCap = ink.lineJoin = 'round';
+    for (const points of this.strokes) {
+      ink.beginPath();
+      ink.moveTo(...points[0]);
+      // A single tap leaves a dot: a zero-length segment with round caps.
+      for (const point of points.length > 1 ? points.slice(1) : points) ink.lineTo(...point);
+      ink.stroke();
+    }
+  }
+
+  // Grey levels of the drawing, light ink on dark, row by row in [0, 1].
+  greyLevels() {
+    const {width, height} = this.canvas;
+    const rgba = this.context.getImageData(0, 0, width, height).data;
+    const grey = new Float64Array(width * height);
+    for (let i = 0; i < grey.length; i++) grey[i] = rgba[4 * i] / 255;
+    return {grey, width, height};
+  }
+}

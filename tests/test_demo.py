@@ -1,0 +1,121 @@
+"""The live classifier page, built by the real `mkdocs build`, served under a project subpath and
+driven in headless Chromium as a visitor would."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from static_server import serve
+
+ROOT = Path(__file__).resolve().parents[1]
+SUBPATH = "cnn-qa"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, model_dir) -> Path:
+    """The whole site as `mkdocs build --strict` makes it, in a folder named like a GitHub project."""
+    root = tmp_path_factory.mktemp("pages")
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(root / SUBPATH)],
+                   cwd=ROOT, check=True)
+    return root
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    with serve(built_site) as base:
+        yield f"{base}/{SUBPATH}/"
+
+
+def open_demo(page: Page, url: str) -> None:
+    outside = []
+    page.on("request", lambda request: None if request.url.startswith(url.split(f"/{SUBPATH}/")[0])
+            else outside.append(request.url))
+    page.goto(f"{url}demo/")
+    expect(page.locator("#digit-classifier")).to_have_attribute("data-state", "ready")
+    assert not outside, f"requests left the site: {outside}"
+
+
+def draw(page: Page, strokes: list[list[tuple[float, float]]]) -> None:
+    """Drag the mouse along each stroke, given in fractions of the canvas, and wait for the answer."""
+    box = page.locator("#digit-canvas").bounding_box()
+    for stroke in strokes:
+        page.mouse.move(box["x"] + stroke[0][0] * box["width"], box["y"] + stroke[0][1] * box["height"])
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=2)
+        page.mouse.up()
+        expect(page.locator("#digit-classifier")).to_have_attribute("data-state", "ready")
+
+
+ONE = [[(0.5, 0.2 + 0.03 * i) for i in range(21)]]
+ZERO = [[(0.5 + 0.22 * math.sin(t / 20 * 2 * math.pi), 0.5 - 0.3 * math.cos(t / 20 * 2 * math.pi))
+         for t in range(22)]]
+BAR = [[(0.2 + 0.03 * i, 0.5) for i in range(21)]]
+
+
+def test_the_page_reads_drawn_digits(page, site_url):
+    open_demo(page, site_url)
+    classifier = page.locator("#digit-classifier")
+    draw(page, ONE)
+    expect(classifier).to_have_attribute("data-prediction", "1")
+    assert float(classifier.get_attribute("data-confidence")) > 0.9
+    expect(page.locator("#digit-status")).to_contain_text("1")
+    expect(page.locator("#digit-timing")).to_contain_text("cpu backend")
+
+    page.locator("#digit-clear").click()
+    expect(classifier).to_have_attribute("data-prediction", "")
+    draw(page, ZERO)
+    expect(classifier).to_have_attribute("data-prediction", "0")
+
+
+def test_a_blank_canvas_claims_no_digit(page, site_url):
+    open_demo(page, site_url)
+    classifier = page.locator("#digit-classifier")
+    expect(classifier).to_have_attribute("data-prediction", "")
+    expect(classifier).to_have_attribute("data-confidence", "")
+    expect(page.locator("#digit-status")).to_have_text("Draw a digit from 0 to 9 in the box.")
+
+
+def test_undo_takes_back_the_last_stroke(page, site_url):
+    open_demo(page, site_url)
+    classifier = page.locator("#digit-classifier")
+    draw(page, ONE)
+    draw(page, BAR)
+    expect(classifier).not_to_have_attribute("data-prediction", "1")
+    page.get_by_role("button", name="Undo stroke").click()
+    expect(classifier).to_have_attribute("data-prediction", "1")
+    page.get_by_role("button", name="Undo stroke").click()
+    expect(classifier).to_have_attribute("data-prediction", "")
+
+
+def test_instant_navigation_mounts_the_classifier(page, site_url):
+    page.goto(site_url)
+    page.get_by_role("link", name="Try the CNN").first.click()
+    expect(page).to_have_url(f"{site_url}demo/")
+    expect(page.locator("#digit-classifier")).to_have_attribute("data-state", "ready")
+    draw(page, ONE)
+    expect(page.locator("#digit-classifier")).to_have_attribute("data-prediction", "1")
+
+
+def test_a_missing_model_puts_the_page_in_the_error_state(browser, built_site, tmp_path):
+    broken = tmp_path / SUBPATH
+    shutil.copytree(built_site / SUBPATH, broken)
+    for model_json in (broken / "model").glob("tfjs-*/model.json"):
+        model_json.unlink()
+    context = browser.new_context()
+    page = context.new_page()
+    with serve(tmp_path) as base:
+        page.goto(f"{base}/{SUBPATH}/demo/")
+        classifier = page.locator("#digit-classifier")
+        expect(classifier).to_have_attribute("data-state", "error")
+        expect(page.locator("#digit-status")).to_contain_text("could not be loaded")
+        expect(page.locator("#digit-status")).to_contain_text("make site")
+        expect(classifier).to_have_attribute("data-prediction", "")
+    context.close()
