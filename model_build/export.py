@@ -25,7 +25,7 @@ from PIL import Image
 from model_build.cache import METRICS_FILE
 from model_build.data import CLASS_NAMES, DIGIT_BOX, IMAGE_SIZE, MASS_CENTRE, PIXEL_SCALE
 from model_build.model import INPUT_SHAPE
-from model_build.preprocess import INK_THRESHOLD
+from model_build.preprocess import INK_THRESHOLD, NOISE_SPREADS
 
 MODEL_FOLDER_PREFIX = "tfjs-"
 MAX_MISCLASSIFIED_IMAGES = 100
@@ -45,6 +45,7 @@ def browser_metadata() -> dict:
             "digitBox": DIGIT_BOX,
             "massCentre": MASS_CENTRE,
             "inkThreshold": INK_THRESHOLD,
+            "noiseSpreads": NOISE_SPREADS,
             "pixelScale": PIXEL_SCALE,
             "ink": "light-on-dark",
             "centring": "centre-of-mass",

@@ -17,23 +17,32 @@ from model_build.data import DIGIT_BOX, IMAGE_SIZE, MASS_CENTRE
 
 # Grey levels below this fraction of full ink do not count when finding the digit's extent.
 INK_THRESHOLD = 0.1
+# Paper grain: anything within this many standard deviations of the paper's level is paper.
+NOISE_SPREADS = 6
+MAD_TO_SIGMA = 1.4826  # median absolute deviation to standard deviation, for normal noise
 
 
 def round_half_up(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def to_ink(grey: np.ndarray) -> np.ndarray:
+def to_ink(grey: np.ndarray, noise_spreads: float = NOISE_SPREADS) -> np.ndarray:
     """Grey levels in [0, 1] to ink in [0, 1], whichever way round the picture is.
 
     The border of a picture of a digit is mostly paper: when it is brighter than the middle of
-    the range, the ink is dark and the picture is inverted. Paper is then stretched to zero ink.
+    the range, the ink is dark and the picture is inverted. The paper's level and grain (its
+    median and spread along the border) are then taken off, so that neither counts as ink.
     """
     grey = np.asarray(grey, dtype=np.float64)
-    border = np.concatenate([grey[0], grey[-1], grey[1:-1, 0], grey[1:-1, -1]])
-    ink = 1.0 - grey if np.median(border) > 0.5 else grey
-    paper = np.median(np.concatenate([ink[0], ink[-1], ink[1:-1, 0], ink[1:-1, -1]]))
-    return np.clip((ink - paper) / max(1.0 - paper, 1e-6), 0.0, 1.0)
+    ink = 1.0 - grey if np.median(_border(grey)) > 0.5 else grey
+    paper = _border(ink)
+    level = np.median(paper)
+    floor = level + noise_spreads * MAD_TO_SIGMA * np.median(np.abs(paper - level))
+    return np.clip((ink - floor) / max(1.0 - floor, 1e-6), 0.0, 1.0)
+
+
+def _border(image: np.ndarray) -> np.ndarray:
+    return np.concatenate([image[0], image[-1], image[1:-1, 0], image[1:-1, -1]])
 
 
 def ink_box(ink: np.ndarray, threshold: float = INK_THRESHOLD) -> tuple[int, int, int, int] | None:

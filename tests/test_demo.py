@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 from static_server import serve
@@ -119,3 +120,69 @@ def test_a_missing_model_puts_the_page_in_the_error_state(browser, built_site, t
         expect(page.locator("#digit-status")).to_contain_text("make site")
         expect(classifier).to_have_attribute("data-prediction", "")
     context.close()
+
+
+def scanned_digits(folder: Path, dark_ink: bool) -> list[tuple[int, Path]]:
+    """Digits 0-9 printed in a typeface (not MNIST's handwriting), tilted, blurred and grainy like
+    a scan or a phone photo."""
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    rng = np.random.default_rng(3)
+    font = ImageFont.load_default(size=170)
+    paper, ink = (232, 45) if dark_ink else (25, 215)
+    scans = []
+    for digit in range(10):
+        width, height = int(rng.integers(260, 400)), int(rng.integers(260, 400))
+        picture = Image.new("L", (width, height), paper)
+        ImageDraw.Draw(picture).text((width / 2, height / 2), str(digit), font=font, fill=ink, anchor="mm")
+        picture = picture.rotate(float(rng.uniform(-8, 8)), fillcolor=paper).filter(ImageFilter.GaussianBlur(1.2))
+        grainy = np.asarray(picture, dtype=float) + rng.normal(0, 7, (height, width))
+        path = folder / f"{'dark' if dark_ink else 'light'}-{digit}.jpg"
+        Image.fromarray(np.clip(grainy, 0, 255).astype(np.uint8)).convert("RGB").save(path, quality=85)
+        scans.append((digit, path))
+    return scans
+
+
+def upload(page: Page, path: Path) -> None:
+    page.set_input_files("#digit-upload", path)
+    expect(page.locator("#digit-classifier")).to_have_attribute("data-state", "ready", timeout=30_000)
+
+
+def test_uploaded_scans_are_read_whichever_way_round(page, site_url, tmp_path):
+    open_demo(page, site_url)
+    classifier = page.locator("#digit-classifier")
+    read = []
+    for dark_ink in (True, False):
+        for digit, path in scanned_digits(tmp_path, dark_ink):
+            upload(page, path)
+            read.append(classifier.get_attribute("data-prediction") == str(digit))
+    assert sum(read) >= 16, f"{sum(read)} of {len(read)} scans read correctly"
+
+
+def test_bad_and_huge_files_get_an_answer_and_the_page_keeps_working(page, site_url, tmp_path):
+    from PIL import Image, ImageDraw
+
+    open_demo(page, site_url)
+    classifier = page.locator("#digit-classifier")
+    status = page.locator("#digit-status")
+    text = tmp_path / "notes.txt"
+    text.write_text("not a picture")
+    upload(page, text)
+    expect(status).to_contain_text('"notes.txt" is not an image')
+    expect(classifier).to_have_attribute("data-prediction", "")
+
+    disguised = tmp_path / "broken.png"
+    disguised.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    upload(page, disguised)
+    expect(status).to_contain_text('"broken.png" could not be read')
+
+    huge = tmp_path / "huge.png"
+    picture = Image.new("L", (12_000, 12_000), 255)
+    ImageDraw.Draw(picture).line([(6_000, 2_000), (6_000, 10_000)], fill=0, width=900)
+    picture.save(huge)
+    upload(page, huge)
+    expect(classifier).to_have_attribute("data-prediction", "1")
+
+    page.locator("#digit-clear").click()
+    draw(page, ZERO)
+    expect(classifier).to_have_attribute("data-prediction", "0")

@@ -100,7 +100,8 @@ def test_export_is_a_tfjs_layers_model_with_its_metadata(exported_folder):
     assert metadata["inputShape"] == [28, 28, 1]
     assert metadata["classNames"] == list(CLASS_NAMES)
     assert metadata["preprocessing"] == {
-        "imageSize": 28, "digitBox": 20, "massCentre": 14.0, "inkThreshold": 0.1, "pixelScale": 1 / 255,
+        "imageSize": 28, "digitBox": 20, "massCentre": 14.0, "inkThreshold": 0.1, "noiseSpreads": 6,
+        "pixelScale": 1 / 255,
         "ink": "light-on-dark", "centring": "centre-of-mass",
     }
 

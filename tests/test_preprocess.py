@@ -22,7 +22,8 @@ import {readFileSync} from 'node:fs';
 import {toInk, mnistLike} from '%s';
 const {pictures, parameters} = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const digits = pictures.map(({grey, width, height}) => {
-  const digit = mnistLike(toInk(Float64Array.from(grey), width, height), width, height, parameters);
+  const ink = toInk(Float64Array.from(grey), width, height, parameters.noiseSpreads);
+  const digit = mnistLike(ink, width, height, parameters);
   return digit && Array.from(digit);
 });
 console.log(JSON.stringify(digits));
@@ -41,6 +42,14 @@ def test_area_resize_keeps_the_mean_and_the_ink():
 def test_a_blank_picture_has_no_digit():
     assert mnist_like(np.zeros((280, 280))) is None
     assert mnist_like(to_ink(np.full((280, 280), 0.8))) is None
+
+
+def test_paper_grain_does_not_count_as_ink():
+    rng = np.random.default_rng(4)
+    grainy = np.clip(0.9 + rng.normal(0, 0.03, (200, 300)), 0, 1)
+    assert ink_box(to_ink(grainy)) is None
+    grainy[50:150, 120:140] = 0.15  # a dark bar on the grainy paper
+    assert ink_box(to_ink(grainy)) == (50, 120, 150, 140)
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +105,9 @@ def test_the_browser_port_matches_the_reference(tmp_path, mnist):
     ported = json.loads(result.stdout)
     assert len(ported) == len(pictures)
     for picture, digit in zip(pictures, ported, strict=True):
-        reference = mnist_like(to_ink(picture), parameters["imageSize"], parameters["digitBox"],
-                               parameters["massCentre"], parameters["inkThreshold"])
+        ink = to_ink(picture, parameters["noiseSpreads"])
+        reference = mnist_like(ink, parameters["imageSize"], parameters["digitBox"], parameters["massCentre"],
+                               parameters["inkThreshold"])
         if reference is None:
             assert digit is None
         else:

@@ -2,6 +2,7 @@
 
 import {Sketch} from './drawing.js';
 import {loadClassifier} from './classifier.js';
+import {pictureGreyLevels} from './picture.js';
 import {mnistLike, toInk} from './preprocess.js';
 
 // Below this top probability the page says it is unsure instead of naming a digit.
@@ -44,7 +45,8 @@ export async function mount(view) {
   view.showClasses(classNames);
 
   const classify = ({grey, width, height}) => {
-    const digit = mnistLike(toInk(grey, width, height), width, height, preprocessing);
+    const ink = toInk(grey, width, height, preprocessing.noiseSpreads);
+    const digit = mnistLike(ink, width, height, preprocessing);
     view.showInput(digit, preprocessing.imageSize);
     if (!digit) {
       view.showPrediction({claim: null, confidence: null, probabilities: null, classNames, milliseconds: null,
@@ -67,6 +69,33 @@ export async function mount(view) {
   });
   view.on('digit-undo', 'click', () => classify((sketch.undo(), sketch.greyLevels())));
   view.on('digit-clear', 'click', () => classify((sketch.clear(), sketch.greyLevels())));
+
+  const classifyFile = async (file) => {
+    if (!file) return;
+    view.setState('busy');
+    try {
+      const picture = await pictureGreyLevels(file);
+      sketch.showPicture(picture.bitmap);
+      classify(picture);
+    } catch (error) {
+      view.showPrediction({claim: null, confidence: null, probabilities: null, classNames, milliseconds: null,
+                           message: error.message});
+      view.setState('ready');
+    }
+  };
+  view.on('digit-upload', 'change', (event) => {
+    classifyFile(event.target.files[0]);
+    event.target.value = '';  // choosing the same file again is a new upload
+  });
+  view.on('digit-classifier', 'dragover', (event) => event.preventDefault());
+  view.on('digit-classifier', 'drop', (event) => {
+    event.preventDefault();
+    classifyFile(event.dataTransfer.files[0]);
+  });
+  document.addEventListener('paste', (event) => {
+    const file = event.clipboardData && event.clipboardData.files[0];
+    if (file && view.root.isConnected) classifyFile(file);
+  });
   classify(sketch.greyLevels());
 }
 

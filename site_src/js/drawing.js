@@ -54,9 +54,17 @@ export class Sketch {
     this.render();
   }
 
-  get isEmpty() {
-    return this.strokes.length === 0;
+  // An uploaded picture, fitted into the pad for display; the next stroke starts a new drawing.
+  showPicture(bitmap) {
+    this.strokes = [];
+    const {context, canvas} = this;
+    const scale = Math.min(canvas.width / bitmap.width, canvas.height / bitmap.height);
+    const width = bitmap.width * scale, height = bitmap.height * scale;
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(bitmap, (canvas.width - width) / 2, (canvas.height - height) / 2, width, height);
   }
+
 
   render() {
     const {context: ink, canvas} = this;

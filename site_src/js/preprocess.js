@@ -2,6 +2,8 @@
 // A port of model_build/preprocess.py, step for step; the parameters come from the model's
 // metadata. Images are row-major Float64Arrays of values in [0, 1].
 
+const MAD_TO_SIGMA = 1.4826;
+
 const roundHalfUp = (value) => Math.floor(value + 0.5);
 
 function median(values) {
@@ -17,13 +19,17 @@ function border(image, width, height) {
   return values;
 }
 
-// Grey levels to ink, whichever way round the picture is: a bright border means dark ink.
-export function toInk(grey, width, height) {
+// Grey levels to ink, whichever way round the picture is: a bright border means dark ink. The
+// paper's level and grain (median and spread along the border) are then taken off: anything
+// within noiseSpreads standard deviations of the paper's level is paper.
+export function toInk(grey, width, height, noiseSpreads) {
   const invert = median(border(grey, width, height)) > 0.5;
   const ink = invert ? grey.map((value) => 1 - value) : Float64Array.from(grey);
-  const paper = median(border(ink, width, height));
-  const range = Math.max(1 - paper, 1e-6);
-  return ink.map((value) => Math.min(Math.max((value - paper) / range, 0), 1));
+  const paper = border(ink, width, height);
+  const level = median(paper);
+  const floor = level + noiseSpreads * MAD_TO_SIGMA * median(paper.map((value) => Math.abs(value - level)));
+  const range = Math.max(1 - floor, 1e-6);
+  return ink.map((value) => Math.min(Math.max((value - floor) / range, 0), 1));
 }
 
 // [top, left, bottom, right), bottom and right exclusive, around the ink; null when blank.

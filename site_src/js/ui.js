@@ -21,7 +21,8 @@ export class ClassifierView {
   }
 
   on(id, event, handler) {
-    this.root.querySelector(`#${id}`).addEventListener(event, handler);
+    const target = this.root.id === id ? this.root : this.root.querySelector(`#${id}`);
+    target.addEventListener(event, handler);
   }
 
   setState(state) {
