@@ -45,7 +45,9 @@ def open_demo(page: Page, url: str) -> None:
 
 def draw(page: Page, strokes: list[list[tuple[float, float]]]) -> None:
     """Drag the mouse along each stroke, given in fractions of the canvas, and wait for the answer."""
-    box = page.locator("#digit-canvas").bounding_box()
+    canvas = page.locator("#digit-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
     for stroke in strokes:
         page.mouse.move(box["x"] + stroke[0][0] * box["width"], box["y"] + stroke[0][1] * box["height"])
         page.mouse.down()
@@ -186,3 +188,34 @@ def test_bad_and_huge_files_get_an_answer_and_the_page_keeps_working(page, site_
     page.locator("#digit-clear").click()
     draw(page, ZERO)
     expect(classifier).to_have_attribute("data-prediction", "0")
+
+
+def test_the_page_shows_what_each_convolution_sees(page, site_url, metrics):
+    open_demo(page, site_url)
+    convolutions = [layer for layer in metrics["layers"] if layer["type"] == "Conv2D"]
+    page.get_by_text("Look inside the network").click()
+    layers = page.locator(".dc-layer")
+    expect(layers).to_have_count(len(convolutions))
+    draw(page, ONE)
+    for index, layer in enumerate(convolutions):
+        channels = layer["output_shape"][-1]
+        expect(layers.nth(index).locator("h3")).to_contain_text(f"{layer['name']}: {channels} feature maps")
+        maps, filters = layers.nth(index).locator(".dc-grid").all()
+        expect(maps.locator("canvas")).to_have_count(channels)
+        expect(filters.locator("canvas")).to_have_count(channels)
+    lit = page.evaluate("""() => [...document.querySelectorAll('.dc-layer')].map((layer) =>
+        [...layer.querySelector('.dc-grid').children].filter((canvas) => canvas.getContext('2d')
+          .getImageData(0, 0, canvas.width, canvas.height).data.some((v, i) => i % 4 !== 3 && v > 0)).length)""")
+    assert all(count > 0 for count in lit), f"feature maps with any activation, per layer: {lit}"
+
+
+def test_no_tensor_outlives_a_prediction(page, site_url):
+    open_demo(page, site_url)
+    draw(page, ONE)
+    before = page.evaluate("document.querySelector('#digit-classifier').tensorCount()")
+    dash = [[(0.3, 0.5), (0.5, 0.5), (0.7, 0.5)]]
+    for _ in range(50):  # two predictions each: the dash drawn, then undone
+        draw(page, dash)
+        page.locator("#digit-undo").click()
+        expect(page.locator("#digit-classifier")).to_have_attribute("data-prediction", "1")
+    assert page.evaluate("document.querySelector('#digit-classifier').tensorCount()") == before

@@ -43,16 +43,20 @@ export async function mount(view) {
   }
   const {classNames, preprocessing} = classifier.metadata;
   view.showClasses(classNames);
+  view.showLayers(classifier.layers);
+  view.exposeTensorCount(() => classifier.tensorCount);
 
   const classify = ({grey, width, height}) => {
     const ink = toInk(grey, width, height, preprocessing.noiseSpreads);
     const digit = mnistLike(ink, width, height, preprocessing);
     view.showInput(digit, preprocessing.imageSize);
     if (!digit) {
+      view.showMaps(classifier.layers.map(() => null), classifier.layers);
       view.showPrediction({claim: null, confidence: null, probabilities: null, classNames, milliseconds: null,
                            message: 'Draw a digit from 0 to 9 in the box.'});
     } else {
-      const {probabilities, milliseconds} = classifier.predict(digit);
+      const {probabilities, maps, milliseconds} = classifier.predict(digit);
+      view.showMaps(maps, classifier.layers);
       view.showPrediction({...describe(probabilities, classNames), probabilities, classNames, milliseconds,
                            backend: classifier.backend});
     }

@@ -25,6 +25,11 @@ export class ClassifierView {
     target.addEventListener(event, handler);
   }
 
+  // Lets the tests check that no tensor outlives a prediction.
+  exposeTensorCount(count) {
+    this.root.tensorCount = count;
+  }
+
   setState(state) {
     this.root.dataset.state = state;
     this.root.setAttribute('aria-busy', String(state === 'loading' || state === 'busy'));
@@ -56,14 +61,52 @@ export class ClassifierView {
       `Prediction in ${milliseconds.toFixed(1)} ms on the TensorFlow.js ${backend} backend.`;
   }
 
+  // The convolutional layers: for each, a canvas per feature map and per learned filter.
+  showLayers(layers) {
+    const holder = this.root.querySelector('#digit-layers');
+    holder.replaceChildren();
+    this.mapCanvases = layers.map(({name, mapShape: [height, width, channels], kernelShape: [size, , inputs]}) => {
+      const section = document.createElement('section');
+      section.className = 'dc-layer';
+      const heading = document.createElement('h3');
+      heading.textContent = `${name}: ${channels} feature maps of ${height}×${width}`;
+      const maps = grid(channels, width, height, `Feature maps of ${name} for the current input`);
+      const note = document.createElement('p');
+      note.textContent = `Its ${channels} learned ${size}×${size} filters` +
+        (inputs > 1 ? `, each averaged over its ${inputs} input channels` : '') +
+        ' (grey is zero, light positive, dark negative):';
+      const filters = grid(channels, size, size, `Learned filters of ${name}`);
+      section.append(heading, maps, note, filters);
+      holder.append(section);
+      return {canvases: maps.children, filterCanvases: filters.children};
+    });
+    layers.forEach(({kernel, kernelShape}, index) => {
+      const [size, , inputs, outputs] = kernelShape;
+      [...this.mapCanvases[index].filterCanvases].forEach((canvas, out) => {
+        const values = new Float64Array(size * size);
+        for (let p = 0; p < size * size; p++) {
+          for (let i = 0; i < inputs; i++) values[p] += kernel[(p * inputs + i) * outputs + out] / inputs;
+        }
+        const extent = Math.max(...values.map(Math.abs)) || 1;
+        paint(canvas, values.map((v) => 0.5 + 0.5 * v / extent));
+      });
+    });
+  }
+
+  showMaps(maps, layers) {
+    maps.forEach((values, index) => {
+      const [height, width, channels] = layers[index].mapShape;
+      [...this.mapCanvases[index].canvases].forEach((canvas, channel) => {
+        const map = new Float64Array(height * width);
+        for (let p = 0; p < map.length; p++) map[p] = values ? values[p * channels + channel] : 0;
+        const peak = Math.max(...map) || 1;
+        paint(canvas, map.map((v) => Math.max(v, 0) / peak));
+      });
+    });
+  }
+
   showInput(digit, size) {
-    const context = this.input.getContext('2d');
-    const pixels = context.createImageData(size, size);
-    for (let i = 0; i < size * size; i++) {
-      const level = digit ? Math.round(digit[i] * 255) : 0;
-      pixels.data.set([level, level, level, 255], 4 * i);
-    }
-    context.putImageData(pixels, 0, 0);
+    paint(this.input, digit || new Float64Array(size * size));
   }
 
   showError(message) {
@@ -72,4 +115,29 @@ export class ClassifierView {
     this.root.dataset.confidence = '';
     this.status.textContent = message;
   }
+}
+
+function grid(count, width, height, label) {
+  const holder = document.createElement('div');
+  holder.className = 'dc-grid';
+  holder.setAttribute('role', 'img');
+  holder.setAttribute('aria-label', label);
+  for (let i = 0; i < count; i++) {
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    holder.append(canvas);
+  }
+  return holder;
+}
+
+// Grey levels in [0, 1], row by row, onto a canvas of the same size.
+function paint(canvas, levels) {
+  const context = canvas.getContext('2d');
+  const pixels = context.createImageData(canvas.width, canvas.height);
+  levels.forEach((level, i) => {
+    const value = Math.round(level * 255);
+    pixels.data.set([value, value, value, 255], 4 * i);
+  });
+  context.putImageData(pixels, 0, 0);
 }
