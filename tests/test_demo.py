@@ -219,3 +219,26 @@ def test_no_tensor_outlives_a_prediction(page, site_url):
         page.locator("#digit-undo").click()
         expect(page.locator("#digit-classifier")).to_have_attribute("data-prediction", "1")
     assert page.evaluate("document.querySelector('#digit-classifier').tensorCount()") == before
+
+
+def test_controls_work_from_the_keyboard_and_answers_are_announced(page, site_url):
+    open_demo(page, site_url)
+    classifier = page.locator("#digit-classifier")
+    status = page.get_by_role("status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(page.get_by_role("img", name="Drawing area: draw one digit")).to_be_visible()
+    draw(page, ONE)
+    expect(status).to_contain_text("It looks like 1")
+
+    page.locator("#digit-undo").focus()
+    page.keyboard.press("Enter")
+    expect(classifier).to_have_attribute("data-prediction", "")
+    expect(status).to_have_text("Draw a digit from 0 to 9 in the box.")
+    draw(page, ZERO)
+    page.locator("#digit-undo").focus()
+    page.keyboard.press("Tab")
+    expect(page.locator("#digit-clear")).to_be_focused()
+    page.keyboard.press("Space")
+    expect(classifier).to_have_attribute("data-prediction", "")
+    page.keyboard.press("Tab")
+    expect(page.locator("#digit-upload")).to_be_focused()

@@ -21,12 +21,12 @@ function classifierFor(url) {
   return classifiers.get(url);
 }
 
-export function describe(probabilities, classNames) {
+function describe(probabilities, classNames) {
   const top = probabilities.indexOf(Math.max(...probabilities));
   const confidence = probabilities[top];
   if (confidence < CLAIM_AT_LEAST) {
     return {claim: null, confidence,
-            message: `Not sure: perhaps ${classNames[top]} (${Math.round(confidence * 100)}%). Try drawing it larger.`};
+            message: `Not sure: perhaps ${classNames[top]}, at ${Math.round(confidence * 100)}%.`};
   }
   return {claim: classNames[top], confidence,
           message: `It looks like ${classNames[top]} (${Math.round(confidence * 100)}% sure).`};
