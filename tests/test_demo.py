@@ -3,6 +3,7 @@ driven in headless Chromium as a visitor would."""
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 import subprocess
@@ -52,9 +53,11 @@ def draw(page: Page, strokes: list[list[tuple[float, float]]]) -> None:
         page.mouse.move(box["x"] + stroke[0][0] * box["width"], box["y"] + stroke[0][1] * box["height"])
         page.mouse.down()
         for x, y in stroke[1:]:
-            page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=2)
+            page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
         page.mouse.up()
-        expect(page.locator("#digit-classifier")).to_have_attribute("data-state", "ready")
+        # Checked every frame: expect's back-off would make replaying many digits slow.
+        page.wait_for_function("document.getElementById('digit-classifier').dataset.state === 'ready'",
+                               polling="raf")
 
 
 ONE = [[(0.5, 0.2 + 0.03 * i) for i in range(21)]]
@@ -242,3 +245,41 @@ def test_controls_work_from_the_keyboard_and_answers_are_announced(page, site_ur
     expect(classifier).to_have_attribute("data-prediction", "")
     page.keyboard.press("Tab")
     expect(page.locator("#digit-upload")).to_be_focused()
+
+
+REPLAYED = 100
+COMPARED = 25
+GRAB_PIXELS = """(id) => {
+  const canvas = document.getElementById(id);
+  const rgba = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  return {width: canvas.width, height: canvas.height, red: Array.from(rgba.filter((_, i) => i % 4 === 0))};
+}"""
+
+
+def pixels(page: Page, canvas_id: str) -> np.ndarray:
+    grabbed = page.evaluate(GRAB_PIXELS, canvas_id)
+    return np.array(grabbed["red"], dtype=float).reshape(grabbed["height"], grabbed["width"]) / 255
+
+
+def test_replayed_mnist_handwriting_is_read_as_python_would_read_it(page, site_url, mnist, exported_folder):
+    from handwriting import traced_digit
+
+    from model_build.preprocess import mnist_like, to_ink
+
+    parameters = json.loads((exported_folder / "model.json").read_text())["userDefinedMetadata"]["preprocessing"]
+    open_demo(page, site_url)
+    classifier = page.locator("#digit-classifier")
+    right, largest_difference = 0, 0.0
+    for index in range(REPLAYED):
+        page.locator("#digit-clear").click()
+        draw(page, traced_digit(mnist.x_test[index]))
+        right += classifier.get_attribute("data-prediction") == str(mnist.y_test[index])
+        if index < COMPARED:
+            reference = mnist_like(to_ink(pixels(page, "digit-canvas"), parameters["noiseSpreads"]),
+                                   parameters["imageSize"], parameters["digitBox"], parameters["massCentre"],
+                                   parameters["inkThreshold"])
+            largest_difference = max(largest_difference, np.abs(pixels(page, "digit-input") - reference).max())
+    # The page shows its input rounded to 256 grey levels.
+    assert largest_difference <= 0.5 / 255 + 1e-9
+    print(f"{right} of {REPLAYED} replayed MNIST digits read correctly; largest input difference {largest_difference}")
+    assert right >= 0.95 * REPLAYED, f"{right} of {REPLAYED} replayed MNIST digits read correctly"

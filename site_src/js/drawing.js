@@ -33,14 +33,18 @@ export class Sketch {
 
   extend(event) {
     if (!this.current || event.pointerId !== this.current.id) return;
+    const {points} = this.current;
     const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
-    for (const each of events.length ? events : [event]) this.current.points.push(this.point(each));
-    this.render();
+    const from = points.length - 1;
+    for (const each of events.length ? events : [event]) points.push(this.point(each));
+    // Only the new segments while the pen moves; the whole drawing again when the stroke ends.
+    this.trace(points.slice(from));
   }
 
   finish(event) {
     if (!this.current || event.pointerId !== this.current.id) return;
     this.current = null;
+    this.render();
     this.onStrokeEnd();
   }
 
@@ -67,19 +71,22 @@ export class Sketch {
 
 
   render() {
-    const {context: ink, canvas} = this;
-    ink.fillStyle = '#000';
-    ink.fillRect(0, 0, canvas.width, canvas.height);
-    ink.strokeStyle = ink.fillStyle = '#fff';
+    const {context, canvas} = this;
+    context.fillStyle = '#000';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    for (const points of this.strokes) this.trace(points);
+  }
+
+  trace(points) {
+    const {context: ink} = this;
+    ink.strokeStyle = '#fff';
     ink.lineWidth = this.brush;
     ink.lineCap = ink.lineJoin = 'round';
-    for (const points of this.strokes) {
-      ink.beginPath();
-      ink.moveTo(...points[0]);
-      // A single tap leaves a dot: a zero-length segment with round caps.
-      for (const point of points.length > 1 ? points.slice(1) : points) ink.lineTo(...point);
-      ink.stroke();
-    }
+    ink.beginPath();
+    ink.moveTo(...points[0]);
+    // A single tap leaves a dot: a zero-length segment with round caps.
+    for (const point of points.length > 1 ? points.slice(1) : points) ink.lineTo(...point);
+    ink.stroke();
   }
 
   // Grey levels of the drawing, light ink on dark, row by row in [0, 1].

@@ -1,0 +1,67 @@
+"""Pen strokes traced from MNIST digits, to replay in the browser as a visitor would draw them.
+
+Each digit is thinned to a one-pixel skeleton (Zhang and Suen's algorithm), and the skeleton is
+walked into strokes: from each loose end, then around what is left (the loops of 0, 6, 8, 9).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NEIGHBOURS = [(-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1)]  # clockwise from north
+
+
+def thin(mask: np.ndarray) -> np.ndarray:
+    """Zhang-Suen thinning of a boolean image (1984), kept one pixel wide and connected."""
+    image = np.pad(mask.astype(np.uint8), 1)
+    while True:
+        changed = False
+        for step in (0, 1):
+            p = [np.roll(np.roll(image, -dy, 0), -dx, 1) for dy, dx in NEIGHBOURS]
+            count = sum(p)
+            transitions = sum(((p[i] == 0) & (p[(i + 1) % 8] == 1)).astype(int) for i in range(8))
+            north, east, south, west = p[0], p[2], p[4], p[6]
+            if step == 0:
+                first, second = north * east * south, east * south * west
+            else:
+                first, second = north * east * west, north * south * west
+            remove = (image == 1) & (count >= 2) & (count <= 6) & (transitions == 1) & (first == 0) & (second == 0)
+            if remove.any():
+                image[remove] = 0
+                changed = True
+        if not changed:
+            return image[1:-1, 1:-1].astype(bool)
+
+
+def strokes(skeleton: np.ndarray) -> list[list[tuple[int, int]]]:
+    """The skeleton's pixels as pen strokes of (row, column) points, each a connected walk."""
+    left = {tuple(point) for point in np.argwhere(skeleton)}
+
+    def neighbours(point):
+        return [(point[0] + dy, point[1] + dx) for dy, dx in NEIGHBOURS if (point[0] + dy, point[1] + dx) in left]
+
+    paths = []
+    while left:
+        ends = [point for point in left if len(neighbours(point)) <= 1]
+        point = min(ends) if ends else min(left)
+        path = [point]
+        left.discard(point)
+        while next_points := neighbours(point):
+            # Prefer the 4-connected step, so the walk does not skip a corner it would revisit.
+            point = min(next_points, key=lambda q: abs(q[0] - point[0]) + abs(q[1] - point[1]))
+            path.append(point)
+            left.discard(point)
+        paths.append(path)
+    return [path for path in paths if len(path) >= 2]
+
+
+def traced_digit(image: np.ndarray, threshold: float = 0.5, every: int = 2) -> list[list[tuple[float, float]]]:
+    """An MNIST digit (28x28 uint8) as strokes of (x, y) points in [0, 1], in the middle of the pad.
+
+    Like a pointer's events, the points come every few pixels (``every``), with each stroke's end.
+    """
+    size = image.shape[0]
+    pad_share = 0.8  # MNIST's 28 pixels span this share of the drawing pad
+    to_pad = lambda value: 0.5 + (value + 0.5 - size / 2) / size * pad_share  # noqa: E731
+    return [[(to_pad(col), to_pad(row)) for row, col in [*path[:-1:every], path[-1]]]
+            for path in strokes(thin(image / 255 > threshold))]
