@@ -71,8 +71,14 @@ export async function mount(view) {
       requestAnimationFrame(() => classify(sketch.greyLevels()));
     },
   });
-  view.on('digit-undo', 'click', () => classify((sketch.undo(), sketch.greyLevels())));
-  view.on('digit-clear', 'click', () => classify((sketch.clear(), sketch.greyLevels())));
+  view.on('digit-undo', 'click', () => {
+    sketch.undo();
+    classify(sketch.greyLevels());
+  });
+  view.on('digit-clear', 'click', () => {
+    sketch.clear();
+    classify(sketch.greyLevels());
+  });
 
   const classifyFile = async (file) => {
     if (!file) return;

@@ -93,7 +93,22 @@ export class ClassifierView {
     });
   }
 
+  // Feature maps for the current input. Painting 120 small canvases costs more than the
+  // prediction itself, so it waits until the visitor opens "Look inside the network".
   showMaps(maps, layers) {
+    const inside = this.root.querySelector('#digit-inside');
+    this.pendingMaps = {maps, layers};
+    if (!this.watchingInside) {
+      this.watchingInside = true;
+      inside.addEventListener('toggle', () => inside.open && this.paintPendingMaps());
+    }
+    if (inside.open) this.paintPendingMaps();
+  }
+
+  paintPendingMaps() {
+    if (!this.pendingMaps) return;
+    const {maps, layers} = this.pendingMaps;
+    this.pendingMaps = null;
     maps.forEach((values, index) => {
       const [height, width, channels] = layers[index].mapShape;
       [...this.mapCanvases[index].canvases].forEach((canvas, channel) => {
