@@ -22,6 +22,10 @@ MODEL_DIR = ROOT / "build" / "model"
 BUNDLE_DIR = ROOT / "build" / "site_assets"
 ESBUILD = ROOT / "site_src" / "node_modules" / ".bin" / "esbuild"
 ENTRY_POINTS = ("site_src/js/main.js", "site_src/css/site.css")
+# TF.js's WebAssembly backend loads one of these from beside the bundle: with SIMD where the
+# browser has it, plain otherwise. The multi-threaded one needs cross-origin isolation.
+WASM_DIR = ROOT / "site_src" / "node_modules" / "@tensorflow" / "tfjs-backend-wasm" / "dist"
+WASM_BINARIES = ("tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm")
 # Where the model lands in the site; the Keras file stays out (it is for re-exports).
 MODEL_URL = "model"
 PUBLISHED_MODEL_PARTS = ("tfjs-", "metrics.json", "samples/", "misclassified/")
@@ -51,16 +55,23 @@ def model_json_path(model_dir: Path) -> str:
     return json.loads(metrics.read_text())["model"]["path"]
 
 
-def on_pre_build(config: MkDocsConfig) -> None:
+def bundle(entry_points: tuple[str, ...], out_dir: Path) -> None:
+    """Bundle the browser code with esbuild into ``out_dir``, with the wasm binaries beside it."""
     if not ESBUILD.exists():
         raise PluginError("esbuild is missing: run `make site` (or `npm ci` in site_src/).")
-    shutil.rmtree(BUNDLE_DIR, ignore_errors=True)  # chunks are named by hash: old ones would pile up
-    command = [str(ESBUILD), *ENTRY_POINTS, "--bundle", "--splitting", "--format=esm", "--minify",
+    shutil.rmtree(out_dir, ignore_errors=True)  # chunks are named by hash: old ones would pile up
+    command = [str(ESBUILD), *entry_points, "--bundle", "--splitting", "--format=esm", "--minify",
                "--target=es2020", "--entry-names=[name]", "--chunk-names=[name]-[hash]",
-               f"--outdir={BUNDLE_DIR / 'assets' / 'bundle'}", "--log-level=warning"]
+               f"--outdir={out_dir}", "--log-level=warning"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if result.returncode != 0:
         raise PluginError(f"esbuild failed:\n{result.stderr}")
+    for name in WASM_BINARIES:
+        shutil.copyfile(WASM_DIR / name, out_dir / name)
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    bundle(ENTRY_POINTS, BUNDLE_DIR / "assets" / "bundle")
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -28,6 +29,15 @@ def metrics(model_dir: Path) -> dict:
 @pytest.fixture(scope="session")
 def exported_folder(model_dir: Path, metrics: dict) -> Path:
     return (model_dir / metrics["model"]["path"]).parent
+
+
+@pytest.fixture(scope="session")
+def site_hooks():
+    """site_src/hooks.py, which MkDocs loads by path rather than as a package."""
+    spec = importlib.util.spec_from_file_location("site_hooks", ROOT / "site_src" / "hooks.py")
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    return hooks
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Pen strokes traced from MNIST digits, to replay in the browser as a visitor would draw them.
+"""Pen strokes traced from MNIST digits, replayed in the browser as a visitor would draw them.
 
 Each digit is thinned to a one-pixel skeleton (Zhang and Suen's algorithm), and the skeleton is
 walked into strokes: from each loose end, then around what is left (the loops of 0, 6, 8, 9).
@@ -65,3 +65,19 @@ def traced_digit(image: np.ndarray, threshold: float = 0.5, every: int = 2) -> l
     to_pad = lambda value: 0.5 + (value + 0.5 - size / 2) / size * pad_share  # noqa: E731
     return [[(to_pad(col), to_pad(row)) for row, col in [*path[:-1:every], path[-1]]]
             for path in strokes(thin(image / 255 > threshold))]
+
+
+def draw(page, strokes: list[list[tuple[float, float]]]) -> None:
+    """Drag the mouse along each stroke, given in fractions of the canvas, and wait for the answer."""
+    canvas = page.locator("#digit-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    for stroke in strokes:
+        page.mouse.move(box["x"] + stroke[0][0] * box["width"], box["y"] + stroke[0][1] * box["height"])
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
+        page.mouse.up()
+        # Checked every frame: expect's back-off would make replaying many digits slow.
+        page.wait_for_function("document.getElementById('digit-classifier').dataset.state === 'ready'",
+                               polling="raf")

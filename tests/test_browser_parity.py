@@ -1,4 +1,5 @@
-"""The exported model in real TF.js in headless Chromium agrees with Keras on the same weights."""
+"""The exported model in real TF.js in headless Chromium agrees with Keras on the same weights: as
+the stock tf.min.js runs it, and as the site's own classifier module does."""
 
 from __future__ import annotations
 
@@ -49,6 +50,40 @@ def test_browser_predictions_match_keras(page, tmp_path, exported_folder, mnist,
 
     assert result["backend"] == backend
     assert result["tensors"] == 0, "every tensor is disposed"
+    in_browser = np.array(result["probabilities"], dtype=np.float32).reshape(IMAGES, 10)
+    in_keras = predict(load_exported(exported_folder), images)
+    np.testing.assert_array_equal(in_browser.argmax(axis=1), in_keras.argmax(axis=1))
+    assert np.abs(in_browser - in_keras).max() <= TOLERANCE
+
+
+# The page's module, fed each digit as the page feeds it: ink values in [0, 1], one at a time.
+PREDICT_WITH_THE_PAGE_CODE = """async ({count}) => {
+  const {loadClassifier} = await import('./bundle/classifier.js');
+  const classifier = await loadClassifier(new URL('model/model.json', location.href).href);
+  const tensors = classifier.tensorCount;
+  const bytes = new Uint8Array(await (await fetch('images.bin')).arrayBuffer());
+  const probabilities = [];
+  for (let i = 0; i < count; i++) {
+    const digit = Float64Array.from(bytes.subarray(i * 784, (i + 1) * 784), (value) => value / 255);
+    probabilities.push(...classifier.predict(digit).probabilities);
+  }
+  return {backend: classifier.backend, probabilities, leaked: classifier.tensorCount - tensors};
+}"""
+
+
+@pytest.mark.browser
+def test_the_site_classifier_matches_keras(page, tmp_path, exported_folder, mnist, site_hooks):
+    images = mnist.x_test[:IMAGES]
+    (tmp_path / "images.bin").write_bytes(images.tobytes())
+    (tmp_path / "model").symlink_to(exported_folder)
+    (tmp_path / "index.html").write_text('<!doctype html><title>parity</title><link rel="icon" href="data:,">')
+    site_hooks.bundle(("site_src/js/classifier.js",), tmp_path / "bundle")
+    with serve(tmp_path) as base:
+        page.goto(f"{base}/index.html")
+        result = page.evaluate(PREDICT_WITH_THE_PAGE_CODE, {"count": IMAGES})
+
+    assert result["backend"] == "wasm"
+    assert result["leaked"] == 0
     in_browser = np.array(result["probabilities"], dtype=np.float32).reshape(IMAGES, 10)
     in_keras = predict(load_exported(exported_folder), images)
     np.testing.assert_array_equal(in_browser.argmax(axis=1), in_keras.argmax(axis=1))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from handwriting import draw, traced_digit
 from playwright.sync_api import Page, expect
 from static_server import serve
 
@@ -44,22 +45,6 @@ def open_demo(page: Page, url: str) -> None:
     assert not outside, f"requests left the site: {outside}"
 
 
-def draw(page: Page, strokes: list[list[tuple[float, float]]]) -> None:
-    """Drag the mouse along each stroke, given in fractions of the canvas, and wait for the answer."""
-    canvas = page.locator("#digit-canvas")
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    for stroke in strokes:
-        page.mouse.move(box["x"] + stroke[0][0] * box["width"], box["y"] + stroke[0][1] * box["height"])
-        page.mouse.down()
-        for x, y in stroke[1:]:
-            page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
-        page.mouse.up()
-        # Checked every frame: expect's back-off would make replaying many digits slow.
-        page.wait_for_function("document.getElementById('digit-classifier').dataset.state === 'ready'",
-                               polling="raf")
-
-
 ONE = [[(0.5, 0.2 + 0.03 * i) for i in range(21)]]
 ZERO = [[(0.5 + 0.22 * math.sin(t / 20 * 2 * math.pi), 0.5 - 0.3 * math.cos(t / 20 * 2 * math.pi))
          for t in range(22)]]
@@ -73,7 +58,7 @@ def test_the_page_reads_drawn_digits(page, site_url):
     expect(classifier).to_have_attribute("data-prediction", "1")
     assert float(classifier.get_attribute("data-confidence")) > 0.9
     expect(page.locator("#digit-status")).to_contain_text("1")
-    expect(page.locator("#digit-timing")).to_contain_text("cpu backend")
+    expect(page.locator("#digit-timing")).to_contain_text("wasm backend")
 
     page.locator("#digit-clear").click()
     expect(classifier).to_have_attribute("data-prediction", "")
@@ -262,8 +247,6 @@ def pixels(page: Page, canvas_id: str) -> np.ndarray:
 
 
 def test_replayed_mnist_handwriting_is_read_as_python_would_read_it(page, site_url, mnist, exported_folder):
-    from handwriting import traced_digit
-
     from model_build.preprocess import mnist_like, to_ink
 
     parameters = json.loads((exported_folder / "model.json").read_text())["userDefinedMetadata"]["preprocessing"]

@@ -65,10 +65,11 @@ export async function mount(view) {
 
   const sketch = new Sketch(view.canvas, {
     brushFraction: BRUSH_FRACTION,
+    // The prediction takes a few milliseconds: it runs at once, to be shown in the same frame
+    // as the stroke's end.
     onStrokeEnd: () => {
       view.setState('busy');
-      // Let the browser paint the busy state and the stroke before the prediction runs.
-      requestAnimationFrame(() => classify(sketch.greyLevels()));
+      classify(sketch.greyLevels());
     },
   });
   view.on('digit-undo', 'click', () => {

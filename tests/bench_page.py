@@ -1,0 +1,290 @@
+"""python -m tests.bench_page: what the live classifier costs a visitor, beside the common approach.
+
+In headless Chromium, on the built site served under a project subpath: the gzipped bytes the demo
+page transfers, the time from navigation to `ready`, the time from the end of each stroke to the
+shown prediction while MNIST test digits are replayed as mouse drags, and the share of those
+digits read correctly. Inference alone is timed for the page's classifier and, as the baseline,
+for the full `tf.min.js` running the same exported model on each of its backends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from tests.chromium import system_chromium
+from tests.handwriting import draw, traced_digit
+from tests.static_server import serve
+
+ROOT = Path(__file__).resolve().parents[1]
+NODE_MODULES = ROOT / "site_src" / "node_modules" / "@tensorflow"
+SUBPATH = "cnn-qa"
+LOADS = 5  # cold loads timed for `ready`
+PREDICTIONS = 300  # predictions timed per backend
+
+# Timestamps the page cannot skew: the canvas's pointerup, the moment the classifier turns ready,
+# and the start of the next frame.
+WATCH_THE_PAGE = """
+window.bench = {strokes: [], readyAt: null};
+let strokeEnded = null;
+addEventListener('pointerup', (event) => {
+  if (event.target.id === 'digit-canvas') strokeEnded = event.timeStamp;
+}, true);
+new MutationObserver(() => {
+  const root = document.getElementById('digit-classifier');
+  if (!root || root.dataset.state !== 'ready') return;
+  const now = performance.now();
+  bench.readyAt ??= now;
+  if (strokeEnded === null) return;
+  const ended = strokeEnded;
+  strokeEnded = null;
+  requestAnimationFrame(() => bench.strokes.push({shown: now - ended, nextFrame: performance.now() - ended}));
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-state']});
+"""
+
+BASELINE_PAGE = """<!doctype html><title>tf.min.js baseline</title><link rel="icon" href="data:,">
+<script src="tf.min.js"></script>
+<script>
+tf.loadLayersModel('model/model.json').then((model) => {
+  tf.tidy(() => model.predict(tf.zeros([1, 28, 28, 1])).dataSync());
+  window.bench = {readyAt: performance.now(), backend: tf.getBackend()};
+});
+</script>"""
+
+INFERENCE_PAGE = """<!doctype html><title>inference</title><link rel="icon" href="data:,">
+<script src="tf.min.js"></script><script src="tf-backend-wasm.min.js"></script>"""
+
+TIME_OURS = """async ({count}) => {
+  const {loadClassifier} = await import('./ours/classifier.js');
+  const classifier = await loadClassifier(new URL('model/model.json', location.href).href);
+  const bytes = new Uint8Array(await (await fetch('digits.bin')).arrayBuffer());
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    times.push(classifier.predict(Float64Array.from(bytes.subarray(i * 784, (i + 1) * 784), (v) => v / 255))
+      .milliseconds);
+  }
+  return {backend: classifier.backend, times};
+}"""
+
+TIME_BASELINE = """async ({count, backend}) => {
+  tf.wasm.setWasmPaths(new URL('./', location.href).href);
+  if (!await tf.setBackend(backend)) return {backend: null, times: []};
+  const model = await tf.loadLayersModel('model/model.json');
+  const bytes = new Uint8Array(await (await fetch('digits.bin')).arrayBuffer());
+  const digit = (i) => tf.tensor(Float32Array.from(bytes.subarray(i * 784, (i + 1) * 784), (v) => v / 255),
+                                 [1, 28, 28, 1]);
+  tf.tidy(() => model.predict(digit(0)).dataSync());  // warm-up
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    tf.tidy(() => model.predict(digit(i)).dataSync());
+    times.push(performance.now() - started);
+  }
+  model.dispose();
+  return {backend: tf.getBackend(), times};
+}"""
+
+
+def summary(times: list[float]) -> dict:
+    ordered = sorted(times)
+    return {"count": len(ordered), "median": statistics.median(ordered),
+            "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]}
+
+
+def kind_of(url: str) -> str:
+    path = url.split("?")[0]
+    if "/model/" in path and path.endswith((".json", ".bin")):
+        return "model"
+    return {"js": "JavaScript", "wasm": "wasm"}.get(path.rsplit(".", 1)[-1], "other")
+
+
+def cold_load(browser, url: str) -> dict:
+    """Load ``url`` in a fresh context; the gzipped bytes it transferred by kind, and when it was ready."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(WATCH_THE_PAGE)
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(url)
+    page.wait_for_function("window.bench && window.bench.readyAt !== null")
+    ready_at = page.evaluate("bench.readyAt")
+    transferred: dict[str, int] = {}
+    for response in responses:
+        if response.ok:
+            kind = kind_of(response.url)
+            transferred[kind] = transferred.get(kind, 0) + len(gzip.compress(response.body(), 9))
+    context.close()
+    return {"ready_ms": ready_at, "gzip_bytes": transferred}
+
+
+def loads(browser, url: str) -> dict:
+    runs = [cold_load(browser, url) for _ in range(LOADS)]
+    return {"ready_ms": summary([run["ready_ms"] for run in runs]), "gzip_bytes": runs[-1]["gzip_bytes"]}
+
+
+def replay(browser, url: str, digits: np.ndarray, labels: np.ndarray) -> dict:
+    page = browser.new_page()
+    page.add_init_script(WATCH_THE_PAGE)
+    page.goto(url)
+    page.wait_for_function("window.bench && window.bench.readyAt !== null")
+    right = 0
+    for digit, label in zip(digits, labels, strict=True):
+        page.locator("#digit-clear").click()
+        draw(page, traced_digit(digit))
+        right += page.locator("#digit-classifier").get_attribute("data-prediction") == str(label)
+    page.wait_for_timeout(100)  # the last stroke's next frame
+    strokes = page.evaluate("bench.strokes")
+    timing = page.locator("#digit-timing").text_content()
+    page.close()
+    return {"digits": len(labels), "right": right, "share": right / len(labels), "last_timing": timing,
+            "stroke_to_prediction_ms": summary([stroke["shown"] for stroke in strokes]),
+            "stroke_to_next_frame_ms": summary([stroke["nextFrame"] for stroke in strokes])}
+
+
+def load_hooks():
+    spec = importlib.util.spec_from_file_location("site_hooks", ROOT / "site_src" / "hooks.py")
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    return hooks
+
+
+def inference(browser, base: str) -> list[dict]:
+    rows = []
+    page = browser.new_page()
+    page.goto(f"{base}/inference/index.html")
+    ours = page.evaluate(TIME_OURS, {"count": PREDICTIONS})
+    rows.append({"code": "this page's classifier (tfjs-core + wasm kernels), with feature maps",
+                 "backend": ours["backend"], **summary(ours["times"])})
+    page.close()
+    for backend in ("cpu", "wasm", "webgl"):
+        page = browser.new_page()
+        page.goto(f"{base}/inference/index.html")
+        result = page.evaluate(TIME_BASELINE, {"count": PREDICTIONS, "backend": backend})
+        page.close()
+        if result["backend"] == backend:
+            rows.append({"code": "tf.min.js, loadLayersModel", "backend": backend, **summary(result["times"])})
+    return rows
+
+
+def stage(root: Path, site: Path, exported: Path, digits: np.ndarray) -> None:
+    """The built site under a subpath, the baseline page, and the inference pages, side by side."""
+    (root / SUBPATH).symlink_to(site.resolve())
+    for folder in ("baseline", "inference"):
+        (root / folder).mkdir()
+        (root / folder / "tf.min.js").symlink_to(NODE_MODULES / "tfjs" / "dist" / "tf.min.js")
+        (root / folder / "model").symlink_to(exported.resolve())
+    (root / "baseline" / "index.html").write_text(BASELINE_PAGE)
+    inference_dir = root / "inference"
+    (inference_dir / "index.html").write_text(INFERENCE_PAGE)
+    (inference_dir / "digits.bin").write_bytes(digits[:PREDICTIONS].tobytes())
+    wasm = NODE_MODULES / "tfjs-backend-wasm" / "dist"
+    for path in [wasm / "tf-backend-wasm.min.js", *wasm.glob("*.wasm")]:
+        (inference_dir / path.name).symlink_to(path)
+    load_hooks().bundle(("site_src/js/classifier.js",), inference_dir / "ours")
+
+
+def kilobytes(count: int) -> str:
+    return f"{count / 1000:.1f} KB"
+
+
+def report(result: dict) -> str:
+    page, baseline, replayed = result["page"], result["baseline"], result["replay"]
+
+    def bytes_row(name: str, load: dict) -> str:
+        sizes = load["gzip_bytes"]
+        counted = sum(sizes.get(kind, 0) for kind in ("JavaScript", "wasm", "model"))
+        return (f"| {name} | {kilobytes(sizes.get('JavaScript', 0))} | {kilobytes(sizes.get('wasm', 0))} "
+                f"| {kilobytes(sizes.get('model', 0))} | **{kilobytes(counted)}** | {kilobytes(sizes.get('other', 0))} "
+                f"| {load['ready_ms']['median']:.0f} ms (p95 {load['ready_ms']['p95']:.0f}) |")
+
+    lines = [
+        "# Benchmark: the live classifier page",
+        "",
+        f"Headless Chromium {result['chromium']}, site served from localhost under /{SUBPATH}/. "
+        "Bytes are each response gzipped at level 9, as a static host would send it; `ready` is the time "
+        f"from navigation until the model has loaded and made its first prediction, median of {LOADS} "
+        "cold loads.",
+        "",
+        "| page | JavaScript | wasm | model | JS + wasm + model | other (HTML, CSS) | ready |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        bytes_row("demo page (this site)", page),
+        bytes_row(f"tf.min.js baseline ({result['baseline_backend']} backend)", baseline),
+        "",
+        f"## Drawing: {replayed['digits']} MNIST test digits replayed as mouse drags",
+        "",
+        f"Read correctly: {replayed['right']} of {replayed['digits']} ({replayed['share']:.1%}).",
+        "",
+        "| from the end of a stroke to | strokes | median | p95 |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, key in (("the prediction on the page", "stroke_to_prediction_ms"),
+                      ("the next frame (painted)", "stroke_to_next_frame_ms")):
+        row = replayed[key]
+        lines.append(f"| {name} | {row['count']} | {row['median']:.1f} ms | {row['p95']:.1f} ms |")
+    lines += [
+        "",
+        f"## Inference alone, {PREDICTIONS} MNIST test digits one at a time",
+        "",
+        "| code | backend | median | p95 |",
+        "|---|---|---:|---:|",
+    ]
+    lines += [f"| {row['code']} | {row['backend']} | {row['median']:.2f} ms | {row['p95']:.2f} ms |"
+              for row in result["inference"]]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench_page", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, default=ROOT / "site", help="the built site (make site)")
+    parser.add_argument("--model", type=Path, default=ROOT / "build" / "model", help="the model folder")
+    parser.add_argument("--digits", type=int, default=300, help="MNIST test digits to replay")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench", help="where the report goes")
+    args = parser.parse_args(argv)
+    if not (args.site / "demo" / "index.html").is_file():
+        parser.error(f"no built site in {args.site}: run `make site` first")
+
+    from playwright.sync_api import sync_playwright
+
+    from model_build.data import load_mnist
+
+    mnist = load_mnist()
+    metrics = json.loads((args.model / "metrics.json").read_text())
+    exported = (args.model / metrics["model"]["path"]).parent
+    with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
+        root = Path(scratch)
+        stage(root, args.site, exported, mnist.x_test)
+        browser = playwright.chromium.launch(executable_path=system_chromium())
+        with serve(root) as base:
+            demo = f"{base}/{SUBPATH}/demo/"
+            baseline_page = browser.new_page()
+            baseline_page.goto(f"{base}/baseline/index.html")
+            baseline_page.wait_for_function("window.bench")
+            baseline_backend = baseline_page.evaluate("bench.backend")
+            baseline_page.close()
+            result = {
+                "chromium": browser.version,
+                "page": loads(browser, demo),
+                "baseline": loads(browser, f"{base}/baseline/index.html"),
+                "baseline_backend": baseline_backend,
+                "inference": inference(browser, base),
+                "replay": replay(browser, demo, mnist.x_test[:args.digits], mnist.y_test[:args.digits]),
+            }
+        browser.close()
+    text = report(result)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "page.md").write_text(text)
+    (args.out / "page.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
