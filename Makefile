@@ -13,10 +13,10 @@ export NO_MKDOCS_2_WARNING := 1
 PY_READY := $(VENV)/.installed
 NODE_READY := $(NODE_MODULES)/.installed
 
-.PHONY: help site serve model test lint bench browser clean distclean lock
+.PHONY: help site serve model test bench bench-model bench-page browser clean distclean lock
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 site: model $(NODE_READY) ## Build the site into site/ (sets up, trains when needed)
 	@echo "==> Building the site into site/"
@@ -34,8 +34,13 @@ test: model $(NODE_READY) browser ## Run the whole test suite
 	$(PYTHON) -m ruff check model_build site_src tests
 	$(PYTHON) -m pytest
 
-bench: $(PY_READY) ## Train the model and the Keras example side by side and report both
+bench: bench-model bench-page ## Both benchmarks below; reports in build/bench/
+
+bench-model: $(PY_READY) ## Train the model and the Keras example side by side and report both
 	$(PYTHON) -m model_build.bench --out build/bench
+
+bench-page: site browser ## Time the live classifier in headless Chromium beside the stock tf.min.js
+	$(PYTHON) -m tests.bench_page --site site --model $(MODEL_DIR) --out build/bench
 
 browser: $(PY_READY) ## Make sure Playwright has a Chromium to drive
 	@if $(PYTHON) tests/chromium.py; then :; \

@@ -20,7 +20,8 @@ from mkdocs.utils import get_relative_url
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_DIR = ROOT / "build" / "model"
 BUNDLE_DIR = ROOT / "build" / "site_assets"
-ESBUILD = ROOT / "site_src" / "node_modules" / ".bin" / "esbuild"
+ESBUILD = ROOT / "site_src" / "node_modules" / "esbuild"
+BUNDLER = ROOT / "site_src" / "bundle.mjs"
 ENTRY_POINTS = ("site_src/js/main.js", "site_src/css/site.css")
 # TF.js's WebAssembly backend loads one of these from beside the bundle: with SIMD where the
 # browser has it, plain otherwise. The multi-threaded one needs cross-origin isolation.
@@ -30,6 +31,8 @@ WASM_BINARIES = ("tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm")
 MODEL_URL = "model"
 PUBLISHED_MODEL_PARTS = ("tfjs-", "metrics.json", "samples/", "misclassified/")
 MARKER = re.compile(r"\[\[([a-z_]+)\]\]")
+# Material's search overlay is a dialog without a name, which screen readers announce as nothing.
+UNNAMED_SEARCH_DIALOG = re.compile(r'(<div class="md-search"[^>]*?role="dialog")(?![^>]*aria-label)')
 
 
 def published_model_files(model_dir: Path) -> list[str]:
@@ -47,6 +50,10 @@ def replace_markers(markdown: str, values: dict[str, str]) -> str:
     return MARKER.sub(value, markdown)
 
 
+def name_search_dialog(html: str) -> str:
+    return UNNAMED_SEARCH_DIALOG.sub(r'\1 aria-label="Search"', html)
+
+
 def model_json_path(model_dir: Path) -> str:
     """The exported model.json relative to the model folder, from the build's metrics."""
     metrics = model_dir / "metrics.json"
@@ -57,13 +64,13 @@ def model_json_path(model_dir: Path) -> str:
 
 def bundle(entry_points: tuple[str, ...], out_dir: Path) -> None:
     """Bundle the browser code with esbuild into ``out_dir``, with the wasm binaries beside it."""
+    node = shutil.which("node")
+    if node is None:
+        raise PluginError("Node.js is missing: install Node 20 or newer, then run `make site`.")
     if not ESBUILD.exists():
         raise PluginError("esbuild is missing: run `make site` (or `npm ci` in site_src/).")
     shutil.rmtree(out_dir, ignore_errors=True)  # chunks are named by hash: old ones would pile up
-    command = [str(ESBUILD), *entry_points, "--bundle", "--splitting", "--format=esm", "--minify",
-               "--target=es2020", "--entry-names=[name]", "--chunk-names=[name]-[hash]",
-               f"--outdir={out_dir}", "--log-level=warning"]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([node, str(BUNDLER), str(out_dir), *entry_points], cwd=ROOT, capture_output=True, text=True)
     if result.returncode != 0:
         raise PluginError(f"esbuild failed:\n{result.stderr}")
     for name in WASM_BINARIES:
@@ -87,3 +94,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     model_json = f"{MODEL_URL}/{model_json_path(MODEL_DIR)}"
     return replace_markers(markdown, {"model_json": get_relative_url(model_json, page.url)})
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return name_search_dialog(output)

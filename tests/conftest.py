@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,10 +59,10 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page that fails the test on any console error or uncaught exception."""
-    context = browser.new_context()
+@contextmanager
+def watched_page(browser, **context_options) -> Iterator:
+    """A page in a fresh context that fails the test on any console error or uncaught exception."""
+    context = browser.new_context(**context_options)
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
@@ -68,3 +70,17 @@ def page(browser):
     yield page
     context.close()
     assert not problems, f"the page reported errors: {problems}"
+
+
+@pytest.fixture
+def page(browser):
+    with watched_page(browser) as page:
+        yield page
+
+
+@pytest.fixture
+def phone(browser):
+    """A page as a phone shows it: small, dense, touch."""
+    with watched_page(browser, viewport={"width": 360, "height": 740}, device_scale_factor=3, is_mobile=True,
+                      has_touch=True) as page:
+        yield page

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import watched_page
 from handwriting import draw, traced_digit
 from playwright.sync_api import Page, expect
 from static_server import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBPATH = "cnn-qa"
+AXE = ROOT / "site_src" / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = pytest.mark.browser
 
 
@@ -176,6 +178,66 @@ def test_bad_and_huge_files_get_an_answer_and_the_page_keeps_working(page, site_
     page.locator("#digit-clear").click()
     draw(page, ZERO)
     expect(classifier).to_have_attribute("data-prediction", "0")
+
+
+FILE_IN_THE_PAGE = """([name, type, bytes]) => {
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([new Uint8Array(bytes)], name, {type}));
+  return transfer;
+}"""
+
+
+def test_pictures_can_be_dropped_or_pasted(page, site_url, tmp_path):
+    open_demo(page, site_url)
+    classifier = page.locator("#digit-classifier")
+    scans = dict(scanned_digits(tmp_path, dark_ink=True))
+
+    def carrying(digit: int):
+        path = scans[digit]
+        return page.evaluate_handle(FILE_IN_THE_PAGE, [path.name, "image/jpeg", list(path.read_bytes())])
+
+    page.dispatch_event("#digit-canvas", "drop", {"dataTransfer": carrying(7)})
+    expect(classifier).to_have_attribute("data-prediction", "7")
+    page.evaluate("(transfer) => document.dispatchEvent(new ClipboardEvent('paste', {clipboardData: transfer}))",
+                  carrying(3))
+    expect(classifier).to_have_attribute("data-prediction", "3")
+
+
+def test_a_phone_fits_the_pad_and_a_finger_draws_without_scrolling(phone, site_url):
+    open_demo(phone, site_url)
+    width = phone.viewport_size["width"]
+    assert phone.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+    canvas = phone.locator("#digit-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert box["width"] >= 0.8 * width, f"a {box['width']:.0f} px pad on a {width} px screen"
+    for control in ("#digit-undo", "#digit-clear", "label[for=digit-upload]"):
+        assert phone.locator(control).bounding_box()["height"] >= 44, f"{control} is smaller than a fingertip"
+
+    scrolled = phone.evaluate("scrollY")
+    touch = phone.context.new_cdp_session(phone)
+    x = box["x"] + box["width"] / 2
+    points = [box["y"] + box["height"] * (0.2 + 0.03 * i) for i in range(21)]
+    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": points[0]}]})
+    for y in points[1:]:
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    expect(phone.locator("#digit-classifier")).to_have_attribute("data-prediction", "1")
+    assert phone.evaluate("scrollY") == scrolled, "drawing scrolled the page"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_problem_in_either_palette(browser, site_url, scheme):
+    with watched_page(browser, color_scheme=scheme) as page:
+        open_demo(page, site_url)
+        draw(page, ONE)
+        page.get_by_text("Look inside the network").click()
+        page.add_script_tag(path=AXE)
+        violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    serious = [f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']][:5]}"
+               for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, serious
 
 
 def test_the_page_shows_what_each_convolution_sees(page, site_url, metrics):

@@ -27,3 +27,10 @@ def test_only_the_browser_model_and_its_figures_are_published(site_hooks, tmp_pa
 def test_a_site_without_a_model_says_how_to_make_one(site_hooks, tmp_path):
     with pytest.raises(PluginError, match="make site"):
         site_hooks.model_json_path(tmp_path)
+
+
+def test_the_search_dialog_gets_a_name_once(site_hooks):
+    material = '<div class="md-search" data-md-component="search" role="dialog">'
+    named = site_hooks.name_search_dialog(material)
+    assert named == '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'
+    assert site_hooks.name_search_dialog(named) == named

@@ -114,8 +114,7 @@ function buildLayers(topology, weights) {
 }
 
 export async function loadClassifier(url) {
-  await startBackend();
-  const artifacts = await loadArtifacts(url);
+  const [, artifacts] = await Promise.all([startBackend(), loadArtifacts(url)]);
   const metadata = artifacts.userDefinedMetadata || {};
   const missing = REQUIRED_METADATA.filter((key) => !(key in metadata));
   if (missing.length) {

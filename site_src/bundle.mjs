@@ -1,0 +1,40 @@
+// Bundles the browser code with esbuild: node site_src/bundle.mjs OUTDIR ENTRY...
+//
+// TF.js's WebAssembly backend imports its multi-threaded loader unconditionally. Threads need a
+// cross-origin isolated page, which static hosts such as GitHub Pages do not give, and the
+// classifier turns them off; the loader is swapped for an empty module to keep ~11 KB gzipped
+// off the page.
+
+import {build} from 'esbuild';
+
+const THREADED_LOADER = /tfjs-backend-wasm-threaded-simd(\.worker)?\.js$/;
+
+const withoutThreads = {
+  name: 'without-wasm-threads',
+  setup(bundler) {
+    bundler.onResolve({filter: THREADED_LOADER}, ({path}) => ({path, namespace: 'without-wasm-threads'}));
+    bundler.onLoad({filter: /.*/, namespace: 'without-wasm-threads'}, () => ({
+      contents: 'export default {}; export const wasmWorkerContents = "";',
+      loader: 'js',
+    }));
+  },
+};
+
+const [outdir, ...entryPoints] = process.argv.slice(2);
+if (!outdir || !entryPoints.length) {
+  console.error('usage: node site_src/bundle.mjs OUTDIR ENTRY...');
+  process.exit(2);
+}
+await build({
+  entryPoints,
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  minify: true,
+  target: 'es2020',
+  entryNames: '[name]',
+  chunkNames: '[name]-[hash]',
+  logLevel: 'warning',
+  plugins: [withoutThreads],
+}).catch(() => process.exit(1));
