@@ -16,6 +16,7 @@ from model_build.config import TrainConfig
 from model_build.data import DataError, data_checksum, load_mnist
 
 QUICK = {"train_limit": 6_000, "epochs": 3, "accuracy_floor": 0.95}
+FIGURE_DIGIT = 0  # the test digit whose feature maps the site shows (a 7)
 
 
 class BuildError(RuntimeError):
@@ -67,7 +68,7 @@ def build(args: argparse.Namespace) -> Path:
     # TensorFlow loads only when there is training or exporting to do.
     import tf_keras as keras
 
-    from model_build import export
+    from model_build import export, figures
     from model_build.model import build_model
     from model_build.train import predict, train
 
@@ -121,6 +122,7 @@ def build(args: argparse.Namespace) -> Path:
             "samples": export.digit_records(stage / "samples", data.x_test, data.y_test, probabilities, samples),
             "misclassified": export.digit_records(stage / "misclassified", data.x_test, data.y_test,
                                                   probabilities, errors),
+            "figures": figures.write_figures(model, data.x_test, data.y_test, FIGURE_DIGIT, stage / "figures"),
             "build_seconds": round(time.perf_counter() - started, 1),
         }
         export.write_metrics(stage, metrics)

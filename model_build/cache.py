@@ -14,7 +14,8 @@ from importlib import metadata
 from pathlib import Path
 
 TRAINING_SOURCES = ("config.py", "data.py", "model.py", "train.py")
-EXPORT_SOURCES = ("export.py", "preprocess.py")  # the browser metadata carries preprocessing parameters
+# The browser metadata carries preprocessing parameters; __main__ lays out the metrics file.
+EXPORT_SOURCES = ("export.py", "preprocess.py", "figures.py", "__main__.py")
 PINNED_PACKAGES = ("tensorflow", "tf-keras", "tensorflowjs", "numpy", "pillow")
 # The output folder's fixed names.
 METRICS_FILE = "metrics.json"

@@ -35,6 +35,8 @@ await build({
   target: 'es2020',
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',
+  assetNames: 'fonts/[name]-[hash]',
+  loader: {'.woff2': 'file', '.woff': 'file', '.ttf': 'file'},  // KaTeX's fonts
   logLevel: 'warning',
   plugins: [withoutThreads],
 }).catch(() => process.exit(1));

@@ -138,16 +138,20 @@ def replay(browser, url: str, digits: np.ndarray, labels: np.ndarray) -> dict:
     page.add_init_script(WATCH_THE_PAGE)
     page.goto(url)
     page.wait_for_function("window.bench && window.bench.readyAt !== null")
-    right = 0
-    for digit, label in zip(digits, labels, strict=True):
+    right, missed = 0, []
+    for index, (digit, label) in enumerate(zip(digits, labels, strict=True)):
         page.locator("#digit-clear").click()
         draw(page, traced_digit(digit))
-        right += page.locator("#digit-classifier").get_attribute("data-prediction") == str(label)
+        read = page.locator("#digit-classifier").get_attribute("data-prediction")
+        right += read == str(label)
+        if read != str(label):
+            missed.append({"index": index, "label": int(label), "read": read or "unsure"})
     page.wait_for_timeout(100)  # the last stroke's next frame
     strokes = page.evaluate("bench.strokes")
     timing = page.locator("#digit-timing").text_content()
     page.close()
-    return {"digits": len(labels), "right": right, "share": right / len(labels), "last_timing": timing,
+    return {"digits": len(labels), "right": right, "share": right / len(labels), "missed": missed,
+            "last_timing": timing,
             "stroke_to_prediction_ms": summary([stroke["shown"] for stroke in strokes]),
             "stroke_to_next_frame_ms": summary([stroke["nextFrame"] for stroke in strokes])}
 
@@ -226,7 +230,9 @@ def report(result: dict) -> str:
         "",
         f"## Drawing: {replayed['digits']} MNIST test digits replayed as mouse drags",
         "",
-        f"Read correctly: {replayed['right']} of {replayed['digits']} ({replayed['share']:.1%}).",
+        f"Read correctly: {replayed['right']} of {replayed['digits']} ({replayed['share']:.1%}). Missed "
+        "(test set index: label, read): "
+        + (", ".join(f"{m['index']}: {m['label']}, {m['read']}" for m in replayed["missed"]) or "none") + ".",
         "",
         "| from the end of a stroke to | strokes | median | p95 |",
         "|---|---:|---:|---:|",

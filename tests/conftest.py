@@ -5,14 +5,19 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from chromium import system_chromium
+from static_server import serve
 
 ROOT = Path(__file__).resolve().parents[1]
+SUBPATH = "cnn-qa"  # the built site is served as GitHub Pages serves a project: under /<repository>/
+AXE = ROOT / "site_src" / "node_modules" / "axe-core" / "axe.min.js"
 MODEL_DIR = Path(os.environ.get("CNN_QA_MODEL_DIR", ROOT / "build" / "model"))
 
 
@@ -31,6 +36,21 @@ def metrics(model_dir: Path) -> dict:
 @pytest.fixture(scope="session")
 def exported_folder(model_dir: Path, metrics: dict) -> Path:
     return (model_dir / metrics["model"]["path"]).parent
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, model_dir) -> Path:
+    """The whole site as `mkdocs build --strict` makes it, in a folder named like a GitHub project."""
+    root = tmp_path_factory.mktemp("pages")
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(root / SUBPATH)],
+                   cwd=ROOT, check=True)
+    return root
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    with serve(built_site) as base:
+        yield f"{base}/{SUBPATH}/"
 
 
 @pytest.fixture(scope="session")

@@ -6,36 +6,16 @@ from __future__ import annotations
 import json
 import math
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import watched_page
+from conftest import AXE, SUBPATH, watched_page
 from handwriting import draw, traced_digit
 from playwright.sync_api import Page, expect
 from static_server import serve
 
-ROOT = Path(__file__).resolve().parents[1]
-SUBPATH = "cnn-qa"
-AXE = ROOT / "site_src" / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory, model_dir) -> Path:
-    """The whole site as `mkdocs build --strict` makes it, in a folder named like a GitHub project."""
-    root = tmp_path_factory.mktemp("pages")
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(root / SUBPATH)],
-                   cwd=ROOT, check=True)
-    return root
-
-
-@pytest.fixture(scope="session")
-def site_url(built_site):
-    with serve(built_site) as base:
-        yield f"{base}/{SUBPATH}/"
 
 
 def open_demo(page: Page, url: str) -> None:

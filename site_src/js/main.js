@@ -1,6 +1,6 @@
 // Every page loads this small entry; the classifier and TensorFlow.js load only on the page that
-// has the classifier. Material's instant navigation swaps pages without re-running scripts, so
-// pages are watched through its document$ observable.
+// has the classifier, KaTeX only on pages with math. Material's instant navigation swaps pages
+// without re-running scripts, so pages are watched through its document$ observable.
 
 import {ClassifierView} from './ui.js';
 
@@ -14,5 +14,29 @@ function mountClassifier() {
     .catch((error) => view.showError(`The classifier's code could not be loaded (${error.message}). Reload the page.`));
 }
 
-if (window.document$) window.document$.subscribe(mountClassifier);
-else mountClassifier();
+function typesetMath() {
+  if (!document.querySelector('.arithmatex')) return;
+  import('./math.js')
+    .then(({renderMath}) => renderMath(document))
+    .catch((error) => console.warn(`The math could not be typeset (${error.message}); it shows as TeX.`));
+}
+
+// A table wider than the page scrolls inside Material's wrapper; keyboard users need to reach it.
+function focusableScrollingTables() {
+  for (const wrapper of document.querySelectorAll('.md-typeset__scrollwrap')) {
+    if (wrapper.scrollWidth > wrapper.clientWidth && !wrapper.hasAttribute('tabindex')) {
+      wrapper.tabIndex = 0;
+      wrapper.setAttribute('role', 'region');
+      wrapper.setAttribute('aria-label', 'Table, scrolls sideways');
+    }
+  }
+}
+
+function onPage() {
+  mountClassifier();
+  typesetMath();
+  focusableScrollingTables();
+}
+
+if (window.document$) window.document$.subscribe(onPage);
+else onPage();

@@ -1,0 +1,163 @@
+"""The built site as a whole, served under a GitHub Pages project subpath: the Q&A page, every
+link and asset, and every page in headless Chromium."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+import pytest
+import yaml
+from conftest import AXE, ROOT, SUBPATH, watched_page
+from playwright.sync_api import expect
+
+BASE = f"https://user.github.io/{SUBPATH}/"  # any host will do: links are resolved, not fetched
+LINKING_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "source": "src", "iframe": "src"}
+
+
+class PageParser(HTMLParser):
+    """The ids a page defines, the links and assets it refers to, and its JSON-LD blocks."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.references: list[str] = []
+        self.json_ld: list[str] = []
+        self._in_json_ld = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        if (reference := attributes.get(LINKING_ATTRIBUTES.get(tag, ""))) is not None:
+            self.references.append(reference)
+        self._in_json_ld = tag == "script" and attributes.get("type") == "application/ld+json"
+
+    def handle_data(self, data):
+        if self._in_json_ld:
+            self.json_ld.append(data)
+
+    def handle_endtag(self, tag):
+        self._in_json_ld = False
+
+
+def parsed(path: Path) -> PageParser:
+    parser = PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def site_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def page_url(site: Path, path: Path) -> str:
+    relative = path.relative_to(site).as_posix()
+    return BASE + (relative[: -len("index.html")] if relative.endswith("index.html") else relative)
+
+
+def file_for(site: Path, url: str) -> Path | None:
+    """The built file a URL under BASE serves, as GitHub Pages would pick it; None outside the site."""
+    path = unquote(urlsplit(url).path)
+    prefix = urlsplit(BASE).path
+    if not path.startswith(prefix):
+        return None
+    target = site / path[len(prefix):]
+    return target / "index.html" if target.is_dir() else target
+
+
+@pytest.fixture(scope="module")
+def site(built_site) -> Path:
+    return built_site / SUBPATH
+
+
+@pytest.fixture(scope="module")
+def qa() -> dict:
+    return yaml.safe_load((ROOT / "docs" / "qa.yml").read_text(encoding="utf-8"))
+
+
+def test_every_question_is_on_the_page_with_its_anchor_and_in_the_json_ld(site, qa):
+    page = parsed(site / "qa" / "index.html")
+    questions = [item for topic in qa["topics"] for item in topic["questions"]]
+    assert len(questions) >= 8
+    for topic in qa["topics"]:
+        assert topic["id"] in page.ids, f"topic {topic['id']} has no anchor"
+    for item in questions:
+        assert item["id"] in page.ids, f"question {item['id']} has no anchor"
+    text = (site / "qa" / "index.html").read_text(encoding="utf-8")
+    assert qa["source"]["url"] in text, "the original post is credited with a link"
+
+    assert len(page.json_ld) == 1
+    data = json.loads(page.json_ld[0])
+    assert data["@context"] == "https://schema.org" and data["@type"] == "FAQPage"
+    assert [entry["name"] for entry in data["mainEntity"]] == [item["question"] for item in questions]
+    for entry in data["mainEntity"]:
+        assert entry["@type"] == "Question" and entry["acceptedAnswer"]["@type"] == "Answer"
+        answer = entry["acceptedAnswer"]["text"]
+        assert len(answer) > 200 and "[[" not in answer and "](" not in answer
+
+
+def test_model_figures_are_filled_in_from_the_build(site, metrics):
+    model_page = (site / "model" / "index.html").read_text(encoding="utf-8")
+    assert f"{metrics['test_accuracy']:.2%}" in model_page
+    assert f"{metrics['parameters']:,}" in model_page
+    for layer in metrics["layers"]:
+        assert f"<code>{layer['name']}</code>" in model_page
+    code = html.unescape(re.sub(r"<[^>]+>", "", model_page))  # the code is highlighted token by token
+    assert "def build_model() -> keras.Sequential:" in code, "the model's code comes from model_build/model.py"
+    assert "[[" not in "".join(path.read_text(encoding="utf-8") for path in site_pages(site))
+
+
+def test_every_link_anchor_and_asset_resolves_under_the_subpath(site):
+    pages = {page_url(site, path): path for path in site_pages(site)}
+    ids = {url: parsed(path).ids for url, path in pages.items()}
+    broken, checked = [], 0
+    for url, path in pages.items():
+        for reference in parsed(path).references:
+            target_url, fragment = urldefrag(urljoin(url, reference))
+            if urlsplit(target_url).scheme in ("mailto", "data") or (
+                    urlsplit(target_url).netloc != urlsplit(BASE).netloc):
+                continue  # links away from the site are not requests the page makes
+            checked += 1
+            target = file_for(site, target_url)
+            if target is None or not target.is_file():
+                broken.append(f"{url}: {reference} (no file)")
+            elif fragment and target.suffix == ".html" and fragment not in (
+                    ids.get(page_url(site, target)) or parsed(target).ids):
+                broken.append(f"{url}: {reference} (no #{fragment})")
+    assert checked > 200
+    assert not broken, f"{len(broken)} broken of {checked}:\n" + "\n".join(broken)
+
+
+def site_addresses(site: Path) -> list[str]:
+    return [page_url(site, path)[len(BASE):] for path in site_pages(site)
+            if path.parent.name != "search" and path.name == "index.html"] + ["404.html"]
+
+
+@pytest.mark.browser
+def test_every_page_loads_cleanly_from_its_own_origin_and_passes_axe(browser, site, site_url):
+    origin = site_url.split(f"/{SUBPATH}/")[0]
+    problems = []
+    for address in site_addresses(site):
+        for scheme in ("light", "dark"):
+            with watched_page(browser, color_scheme=scheme) as page:
+                outside = []
+                page.on("request", lambda request, away=outside: None if request.url.startswith(origin)
+                        else away.append(request.url))
+                page.goto(site_url + address)
+                expect(page.locator("h1").first).to_be_visible()
+                page.wait_for_load_state("networkidle")
+                if page.locator(".arithmatex").count():
+                    expect(page.locator(".arithmatex .katex").first).to_be_attached()
+                page.add_script_tag(path=AXE)
+                violations = page.evaluate("async () => (await axe.run(document)).violations")
+            serious = [f"{v['id']} on {[node['target'] for node in v['nodes']][:3]}"
+                       for v in violations if v["impact"] in ("serious", "critical")]
+            if outside or serious:
+                problems.append(f"{address} ({scheme}): requests away {outside}, axe {serious}")
+    assert len(site_addresses(site)) >= 9
+    assert not problems, "\n".join(problems)
