@@ -7,8 +7,11 @@ text-to-text functions; the ``on_*`` functions at the end feed them.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import logging
+import os
 import re
 import shutil
 import subprocess
@@ -21,6 +24,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+log = logging.getLogger("mkdocs.hooks.cnn_qa")
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_DIR = ROOT / "build" / "model"
 BUNDLE_DIR = ROOT / "build" / "site_assets"
@@ -35,6 +39,11 @@ WASM_BINARIES = ("tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm")
 MODEL_URL = "model"
 PUBLISHED_MODEL_PARTS = ("tfjs-", "metrics.json", "samples/", "misclassified/", "figures/")
 QA_FILE = "qa.yml"
+# The notebook is kept without outputs in docs/; the build runs it into build/notebook/ when it
+# or the model changed, and the site shows that copy.
+NOTEBOOK = "notebook.ipynb"
+NOTEBOOK_DIR = ROOT / "build" / "notebook"
+NOTEBOOK_TIMEOUT = 900  # seconds per cell
 MARKER = re.compile(r"\[\[([a-z_]+)\]\]")
 # Material's search overlay is a dialog without a name, which screen readers announce as nothing.
 UNNAMED_SEARCH_DIALOG = re.compile(r'(<div class="md-search"[^>]*?role="dialog")(?![^>]*aria-label)')
@@ -244,6 +253,39 @@ def read_metrics(model_dir: Path) -> dict:
     return json.loads(metrics.read_text())
 
 
+def notebook_key(source: bytes, metrics: dict) -> str:
+    """What the notebook's outputs depend on: its own cells and the model it loads."""
+    return hashlib.sha256(source + metrics["export_key"].encode()).hexdigest()
+
+
+def run_notebook(source: Path, target: Path, key: str) -> bool:
+    """Execute ``source`` into ``target`` from the repository's root, unless ``target`` holds a
+    run under ``key``. True when it ran."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    if target.is_file() and nbformat.read(target, as_version=4).metadata.get("cnn_qa", {}).get("key") == key:
+        return False
+    notebook = nbformat.read(source, as_version=4)
+    # TensorFlow's native libraries log to the process's stderr as they load: that goes to the
+    # kernel's own stderr, discarded, rather than into the cells' outputs. Python errors still
+    # reach the cells and fail the build.
+    client = NotebookClient(notebook, timeout=NOTEBOOK_TIMEOUT, kernel_name="python3",
+                            resources={"metadata": {"path": str(ROOT)}},
+                            extra_arguments=["--IPKernelApp.capture_fd_output=False"])
+    try:
+        client.execute(env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}, stderr=subprocess.DEVNULL)
+    except CellExecutionError as error:
+        raise PluginError(f"The notebook {source.name} failed while running:\n{error}") from error
+    notebook.metadata["cnn_qa"] = {"key": key}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = target.with_suffix(".partial")
+    nbformat.write(notebook, staged)
+    staged.replace(target)
+    return True
+
+
 def bundle(entry_points: tuple[str, ...], out_dir: Path) -> None:
     """Bundle the browser code with esbuild into ``out_dir``, with the wasm binaries beside it."""
     node = shutil.which("node")
@@ -268,9 +310,14 @@ def on_pre_build(config: MkDocsConfig) -> None:
     _build["metrics"] = read_metrics(MODEL_DIR)
     _build["qa"] = Path(config.docs_dir, QA_FILE).read_text(encoding="utf-8")
     bundle(ENTRY_POINTS, BUNDLE_DIR / "assets" / "bundle")
+    source = Path(config.docs_dir, NOTEBOOK)
+    if run_notebook(source, NOTEBOOK_DIR / NOTEBOOK, notebook_key(source.read_bytes(), _build["metrics"])):
+        log.info("Ran %s: the model or the notebook changed.", NOTEBOOK)
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    # mkdocs-jupyter renders the notebook from this path when the page is built.
+    files.get_file_from_path(NOTEBOOK).abs_src_path = str(NOTEBOOK_DIR / NOTEBOOK)
     for path in published_model_files(MODEL_DIR):
         files.append(File.generated(config, f"{MODEL_URL}/{path}", abs_src_path=str(MODEL_DIR / path)))
     for path in sorted(BUNDLE_DIR.rglob("*")):

@@ -161,3 +161,14 @@ def test_every_page_loads_cleanly_from_its_own_origin_and_passes_axe(browser, si
                 problems.append(f"{address} ({scheme}): requests away {outside}, axe {serious}")
     assert len(site_addresses(site)) >= 9
     assert not problems, "\n".join(problems)
+
+
+def test_the_notebook_page_shows_its_outputs(site, metrics):
+    page = (site / "notebook" / "index.html").read_text(encoding="utf-8")
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert page.count("data:image/png;base64,") >= 5, "the plots: digits, curves, confusion matrix, errors, filters"
+    keras_accuracy = next(c for c in metrics["quantization_candidates"] if c["quantization"] == "float32")
+    assert f"Test accuracy: {keras_accuracy['test_accuracy']:.2%}" in text, "the trained Keras model, evaluated"
+    assert "Total params: " in text, "the model's summary"
+    assert "model.json: " in text and "group1-shard1of1.bin: " in text, "the export's files"
+    assert "Traceback (most recent call last)" not in text
