@@ -13,7 +13,7 @@ export NO_MKDOCS_2_WARNING := 1
 PY_READY := $(VENV)/.installed
 NODE_READY := $(NODE_MODULES)/.installed
 
-.PHONY: help site serve model test bench bench-model bench-page browser clean distclean lock
+.PHONY: help site serve model test bench bench-model bench-page screenshot browser clean distclean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ bench-model: $(PY_READY) ## Train the model and the Keras example side by side a
 
 bench-page: site browser ## Time the live classifier in headless Chromium beside the stock tf.min.js
 	$(PYTHON) -m tests.bench_page --site site --model $(MODEL_DIR) --out build/bench
+
+screenshot: site browser ## Redraw docs/assets/demo.png, the README's picture of the demo
+	$(PYTHON) -m tests.screenshot --site site --out docs/assets/demo.png
 
 browser: $(PY_READY) ## Make sure Playwright has a Chromium to drive
 	@if $(PYTHON) tests/chromium.py; then :; \
