@@ -234,6 +234,24 @@ def render_qa(qa: dict, values: dict[str, str]) -> str:
     return qa_credit(qa["source"]) + "\n" + qa_markdown(qa) + "\n" + faq_json_ld(qa)
 
 
+def preload_links(urls: dict[str, str]) -> str:
+    """<link> elements that start fetching what a page will ask for later: module chunks by
+    modulepreload, other files (as fetch() will request them) by preload."""
+    links = []
+    for url, kind in urls.items():
+        if kind == "module":
+            links.append(f'<link rel="modulepreload" href="{url}">')
+        else:
+            links.append(f'<link rel="preload" href="{url}" as="fetch" type="{kind}" crossorigin>')
+    return "".join(links)
+
+
+def add_to_head(page_html: str, markup: str) -> str:
+    if "</head>" not in page_html:
+        raise PluginError("The page has no </head> to add the preload links to.")
+    return page_html.replace("</head>", markup + "</head>", 1)
+
+
 def name_search_dialog(page_html: str) -> str:
     return UNNAMED_SEARCH_DIALOG.sub(r'\1 aria-label="Search"', page_html)
 
@@ -340,6 +358,17 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if 'id="digit-classifier"' in output:
+        # The classifier's code, the wasm binary and the model start loading with the page,
+        # instead of after the theme's scripts have run.
+        bundle_dir = BUNDLE_DIR / "assets" / "bundle"
+        chunks = sorted([*bundle_dir.glob("demo-*.js"), *bundle_dir.glob("chunk-*.js")])  # and what it shares
+        model = _build["metrics"]["model"]["path"]
+        output = add_to_head(output, preload_links({
+            **{get_relative_url(chunk.relative_to(BUNDLE_DIR).as_posix(), page.url): "module" for chunk in chunks},
+            get_relative_url("assets/bundle/tfjs-backend-wasm-simd.wasm", page.url): "application/wasm",
+            get_relative_url(f"{MODEL_URL}/{model}", page.url): "application/json",
+        }))
     return name_search_dialog(output)
 
 

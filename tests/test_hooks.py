@@ -95,3 +95,13 @@ def test_the_confusion_matrix_bolds_the_diagonal_and_dots_the_zeros(site_hooks):
         "| **0** | **5** | · |",
         "| **1** | 1 | **7** |",
     ]
+
+
+def test_preload_links_go_into_the_head(site_hooks):
+    links = site_hooks.preload_links({"../a/demo-X.js": "module", "../a/b.wasm": "application/wasm"})
+    assert links == ('<link rel="modulepreload" href="../a/demo-X.js">'
+                     '<link rel="preload" href="../a/b.wasm" as="fetch" type="application/wasm" crossorigin>')
+    assert site_hooks.add_to_head("<head><title>t</title></head><body></body>", "<x>") == \
+        "<head><title>t</title><x></head><body></body>"
+    with pytest.raises(PluginError, match="no </head>"):
+        site_hooks.add_to_head("<body></body>", "<x>")
