@@ -56,6 +56,20 @@ def test_a_blank_canvas_claims_no_digit(page, site_url):
     expect(page.locator("#digit-status")).to_have_text("Draw a digit from 0 to 9 in the box.")
 
 
+# A 4 from MNIST's test set whose traced strokes the model finds ambiguous (its best guess is
+# under 40%): the page must say so rather than name a digit.
+AMBIGUOUS_TEST_DIGIT = 447
+
+
+def test_an_ambiguous_drawing_is_not_claimed(page, site_url, mnist):
+    open_demo(page, site_url)
+    classifier = page.locator("#digit-classifier")
+    draw(page, traced_digit(mnist.x_test[AMBIGUOUS_TEST_DIGIT]))
+    expect(classifier).to_have_attribute("data-prediction", "")
+    assert 0 < float(classifier.get_attribute("data-confidence")) < 0.6
+    expect(page.locator("#digit-status")).to_contain_text("Not sure: perhaps")
+
+
 def test_undo_takes_back_the_last_stroke(page, site_url):
     open_demo(page, site_url)
     classifier = page.locator("#digit-classifier")
