@@ -28,13 +28,15 @@ log = logging.getLogger("mkdocs.hooks.cnn_qa")
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_DIR = ROOT / "build" / "model"
 BUNDLE_DIR = ROOT / "build" / "site_assets"
+BUNDLE_URL = "assets/bundle"  # where the bundle lands in the site, below BUNDLE_DIR
 ESBUILD = ROOT / "site_src" / "node_modules" / "esbuild"
 BUNDLER = ROOT / "site_src" / "bundle.mjs"
 ENTRY_POINTS = ("site_src/js/main.js", "site_src/css/site.css")
 # TF.js's WebAssembly backend loads one of these from beside the bundle: with SIMD where the
 # browser has it, plain otherwise. The multi-threaded one needs cross-origin isolation.
 WASM_DIR = ROOT / "site_src" / "node_modules" / "@tensorflow" / "tfjs-backend-wasm" / "dist"
-WASM_BINARIES = ("tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm")
+WASM_SIMD = "tfjs-backend-wasm-simd.wasm"
+WASM_BINARIES = ("tfjs-backend-wasm.wasm", WASM_SIMD)
 # Where the model lands in the site; the Keras file stays out (it is for re-exports).
 MODEL_URL = "model"
 PUBLISHED_MODEL_PARTS = ("tfjs-", "metrics.json", "samples/", "misclassified/", "figures/")
@@ -327,7 +329,7 @@ _build: dict = {}  # what every page's markers draw on, read once per build
 def on_pre_build(config: MkDocsConfig) -> None:
     _build["metrics"] = read_metrics(MODEL_DIR)
     _build["qa"] = Path(config.docs_dir, QA_FILE).read_text(encoding="utf-8")
-    bundle(ENTRY_POINTS, BUNDLE_DIR / "assets" / "bundle")
+    bundle(ENTRY_POINTS, BUNDLE_DIR / BUNDLE_URL)
     source = Path(config.docs_dir, NOTEBOOK)
     if run_notebook(source, NOTEBOOK_DIR / NOTEBOOK, notebook_key(source.read_bytes(), _build["metrics"])):
         log.info("Ran %s: the model or the notebook changed.", NOTEBOOK)
@@ -361,12 +363,12 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if 'id="digit-classifier"' in output:
         # The classifier's code, the wasm binary and the model start loading with the page,
         # instead of after the theme's scripts have run.
-        bundle_dir = BUNDLE_DIR / "assets" / "bundle"
+        bundle_dir = BUNDLE_DIR / BUNDLE_URL
         chunks = sorted([*bundle_dir.glob("demo-*.js"), *bundle_dir.glob("chunk-*.js")])  # and what it shares
         model = _build["metrics"]["model"]["path"]
         output = add_to_head(output, preload_links({
-            **{get_relative_url(chunk.relative_to(BUNDLE_DIR).as_posix(), page.url): "module" for chunk in chunks},
-            get_relative_url("assets/bundle/tfjs-backend-wasm-simd.wasm", page.url): "application/wasm",
+            **{get_relative_url(f"{BUNDLE_URL}/{chunk.name}", page.url): "module" for chunk in chunks},
+            get_relative_url(f"{BUNDLE_URL}/{WASM_SIMD}", page.url): "application/wasm",
             get_relative_url(f"{MODEL_URL}/{model}", page.url): "application/json",
         }))
     return name_search_dialog(output)

@@ -113,11 +113,10 @@ def test_model_figures_are_filled_in_from_the_build(site, metrics):
 
 
 def test_every_link_anchor_and_asset_resolves_under_the_subpath(site):
-    pages = {page_url(site, path): path for path in site_pages(site)}
-    ids = {url: parsed(path).ids for url, path in pages.items()}
+    pages = {page_url(site, path): parsed(path) for path in site_pages(site)}
     broken, checked = [], 0
-    for url, path in pages.items():
-        for reference in parsed(path).references:
+    for url, page in pages.items():
+        for reference in page.references:
             target_url, fragment = urldefrag(urljoin(url, reference))
             if urlsplit(target_url).scheme in ("mailto", "data") or (
                     urlsplit(target_url).netloc != urlsplit(BASE).netloc):
@@ -126,8 +125,7 @@ def test_every_link_anchor_and_asset_resolves_under_the_subpath(site):
             target = file_for(site, target_url)
             if target is None or not target.is_file():
                 broken.append(f"{url}: {reference} (no file)")
-            elif fragment and target.suffix == ".html" and fragment not in (
-                    ids.get(page_url(site, target)) or parsed(target).ids):
+            elif fragment and target.suffix == ".html" and fragment not in pages[page_url(site, target)].ids:
                 broken.append(f"{url}: {reference} (no #{fragment})")
     assert checked > 200
     assert not broken, f"{len(broken)} broken of {checked}:\n" + "\n".join(broken)
