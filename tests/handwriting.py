@@ -1,7 +1,10 @@
 """Pen strokes traced from MNIST digits, replayed in the browser as a visitor would draw them.
 
-Each digit is thinned to a one-pixel skeleton (Zhang and Suen's algorithm), and the skeleton is
-walked into strokes: from each loose end, then around what is left (the loops of 0, 6, 8, 9).
+Each digit's ink is thinned to a one-pixel skeleton (Zhang and Suen's algorithm), and the skeleton
+is walked into strokes: from each loose end, then around what is left (the loops of 0, 6, 8, 9).
+Where the ink is wider than the page's brush (a loop the writer filled in, a pressed-down bar),
+a skeleton alone would draw a thin line; the tracer also goes round inside that ink, as a writer
+with a thinner pen would have done to make it.
 """
 
 from __future__ import annotations
@@ -9,6 +12,41 @@ from __future__ import annotations
 import numpy as np
 
 NEIGHBOURS = [(-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1)]  # clockwise from north
+PAD_SHARE = 0.8  # MNIST's 28 pixels span this share of the drawing pad
+BRUSH_FRACTION = 0.08  # the page's brush as a share of the pad (BRUSH_FRACTION in site_src/js/demo.js)
+
+
+def ink(image: np.ndarray, dark: float = 0.5, faint: float = 0.3) -> np.ndarray:
+    """The pixels above ``dark``, with the ``faint`` ones touching them: a thin, light line stays whole."""
+    grey = image / 255
+    found = grey > dark
+    reachable = grey > faint
+    while True:
+        grown = found.copy()
+        for dy, dx in NEIGHBOURS:
+            grown |= np.roll(np.roll(np.pad(found, 1), dy, 0), dx, 1)[1:-1, 1:-1]
+        grown &= reachable
+        if (grown == found).all():
+            return found
+        found = grown
+
+
+def depth(mask: np.ndarray) -> np.ndarray:
+    """Each pixel's distance to the nearest pixel outside ``mask`` (beyond the border counts as outside)."""
+    padded = np.pad(mask, 1)
+    inside, outside = np.argwhere(padded), np.argwhere(~padded)
+    result = np.zeros(padded.shape)
+    if len(inside):
+        gaps = np.hypot(*(inside[:, None, :] - outside[None, :, :]).transpose(2, 0, 1))
+        result[tuple(inside.T)] = gaps.min(axis=1)
+    return result[1:-1, 1:-1]
+
+
+def outline(mask: np.ndarray) -> np.ndarray:
+    """The pixels of ``mask`` with a 4-neighbour outside it."""
+    padded = np.pad(mask, 1)
+    interior = padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
+    return mask & ~interior
 
 
 def thin(mask: np.ndarray) -> np.ndarray:
@@ -55,16 +93,18 @@ def strokes(skeleton: np.ndarray) -> list[list[tuple[int, int]]]:
     return [path for path in paths if len(path) >= 2]
 
 
-def traced_digit(image: np.ndarray, threshold: float = 0.5, every: int = 2) -> list[list[tuple[float, float]]]:
+def traced_digit(image: np.ndarray, every: int = 2) -> list[list[tuple[float, float]]]:
     """An MNIST digit (28x28 uint8) as strokes of (x, y) points in [0, 1], in the middle of the pad.
 
     Like a pointer's events, the points come every few pixels (``every``), with each stroke's end.
     """
     size = image.shape[0]
-    pad_share = 0.8  # MNIST's 28 pixels span this share of the drawing pad
-    to_pad = lambda value: 0.5 + (value + 0.5 - size / 2) / size * pad_share  # noqa: E731
-    return [[(to_pad(col), to_pad(row)) for row, col in [*path[:-1:every], path[-1]]]
-            for path in strokes(thin(image / 255 > threshold))]
+    to_pad = lambda value: 0.5 + (value + 0.5 - size / 2) / size * PAD_SHARE  # noqa: E731
+    mask = ink(image)
+    brush_radius = BRUSH_FRACTION * size / PAD_SHARE / 2  # in MNIST pixels
+    wide = depth(mask) > brush_radius
+    paths = strokes(thin(mask)) + strokes(outline(wide))
+    return [[(to_pad(col), to_pad(row)) for row, col in [*path[:-1:every], path[-1]]] for path in paths]
 
 
 def draw(page, strokes: list[list[tuple[float, float]]]) -> None:

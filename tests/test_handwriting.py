@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
-from handwriting import strokes, thin, traced_digit
+from handwriting import BRUSH_FRACTION, depth, ink, outline, strokes, thin, traced_digit
 
 
 def test_a_thick_bar_thins_to_one_stroke_along_its_middle():
@@ -28,3 +31,35 @@ def test_traced_points_stay_inside_the_pad(mnist):
     for image in mnist.x_test[:50]:
         points = [point for stroke in traced_digit(image) for point in stroke]
         assert points and all(0.1 <= x <= 0.9 and 0.1 <= y <= 0.9 for x, y in points)
+
+
+def test_faint_ink_counts_only_where_it_touches_dark_ink():
+    image = np.zeros((28, 28), dtype=np.uint8)
+    image[10, 5:20] = 200  # a dark line
+    image[11, 5:20] = 100  # its faint edge
+    image[20, 5:20] = 100  # a faint smudge on its own
+    mask = ink(image)
+    assert mask[10:12, 5:20].all() and not mask[20].any()
+
+
+def test_depth_is_the_distance_to_the_paper():
+    square = np.zeros((28, 28), dtype=bool)
+    square[4:11, 4:11] = True
+    distances = depth(square)
+    assert distances[7, 7] == 4 and distances[4, 4] == 1 and distances[0, 0] == 0
+    assert outline(square).sum() == 24 and not outline(square)[5:10, 5:10].any()
+
+
+def test_ink_wider_than_the_brush_is_gone_over():
+    """A bar three brushes wide traces as its middle line plus a loop inside its edge."""
+    bar = np.zeros((28, 28), dtype=np.uint8)
+    bar[4:24, 10:18] = 255
+    middle, loop = sorted(traced_digit(bar), key=len)
+    assert max(x for x, _ in middle) - min(x for x, _ in middle) < 0.05
+    assert max(x for x, _ in loop) - min(x for x, _ in loop) > 0.1
+    assert max(abs(a - b) for a, b in zip(loop[0], loop[-1], strict=True)) < 0.05, "the loop closes"
+
+
+def test_the_tracer_draws_with_the_pages_brush():
+    demo = (Path(__file__).parents[1] / "site_src" / "js" / "demo.js").read_text()
+    assert float(re.search(r"BRUSH_FRACTION = ([\d.]+);", demo).group(1)) == BRUSH_FRACTION
