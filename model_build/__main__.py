@@ -34,12 +34,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data", type=Path, default=None,
                         help="local MNIST: Keras's mnist.npz or a folder of the four IDX files "
                         "(default: the pinned PyPI copy, cached in ~/.cache/cnn-qa)")
-    parser.add_argument("--epochs", type=int, help="training epochs (default: 12; 3 with --quick)")
+    parser.add_argument("--epochs", type=int,
+                        help=f"training epochs (default: {TrainConfig.epochs}; {QUICK['epochs']} with --quick)")
     parser.add_argument("--seed", type=int, help="random seed for weights, shuffling and augmentation")
     parser.add_argument("--accuracy-floor", type=float,
-                        help="refuse to export below this test accuracy (default: 0.995; 0.95 with --quick)")
+                        help=f"refuse to export below this test accuracy (default: {TrainConfig.accuracy_floor}; "
+                        f"{QUICK['accuracy_floor']} with --quick)")
     parser.add_argument("--quick", action="store_true",
-                        help="train on 6,000 images for 3 epochs: a smoke run for tests, not for the site")
+                        help=f"train on {QUICK['train_limit']:,} images for {QUICK['epochs']} epochs: "
+                        "a smoke run for tests, not for the site")
     parser.add_argument("--force", action="store_true", help="retrain even if the output is up to date")
     args = parser.parse_args(argv)
     if args.epochs is not None and args.epochs < 1:
