@@ -6,14 +6,13 @@ PYTHON_BOOT ?= python3
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 NODE_MODULES := site_src/node_modules
-MODEL_DIR := build/model
 # Material prints a notice about MkDocs 2 on every build; the build output is easier to read without it.
 export NO_MKDOCS_2_WARNING := 1
 
 PY_READY := $(VENV)/.installed
 NODE_READY := $(NODE_MODULES)/.installed
 
-.PHONY: help site serve model test bench bench-model bench-page screenshot browser clean distclean lock
+.PHONY: help site serve model test test-fast bench bench-model bench-page screenshot browser clean distclean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -25,14 +24,18 @@ site: model $(NODE_READY) ## Build the site into site/ (sets up, trains when nee
 serve: model $(NODE_READY) ## Preview the site with live reload at http://127.0.0.1:8000
 	$(PYTHON) -m mkdocs serve
 
-model: $(PY_READY) ## Train and export the model, unless nothing it depends on changed
-	@echo "==> Model: $(MODEL_DIR)"
-	$(PYTHON) -m model_build --out $(MODEL_DIR)
+model: $(PY_READY) ## Train and export the model (build/model, or $CNN_QA_MODEL_DIR) unless nothing it depends on changed
+	@echo "==> Model"
+	$(PYTHON) -m model_build
 
 test: model $(NODE_READY) browser ## Run the whole test suite
 	@echo "==> Tests"
-	$(PYTHON) -m ruff check model_build site_src tests
+	$(PYTHON) -m ruff check model_build site_src tests tools
 	$(PYTHON) -m pytest
+
+test-fast: $(PY_READY) $(NODE_READY) ## The tests that need neither training, a trained model nor a browser
+	$(PYTHON) -m ruff check model_build site_src tests tools
+	$(PYTHON) -m pytest -m "not training and not model and not browser"
 
 bench: bench-model bench-page ## Both benchmarks below; reports in build/bench/
 
@@ -40,13 +43,13 @@ bench-model: $(PY_READY) ## Train the model and the Keras example side by side a
 	$(PYTHON) -m model_build.bench --out build/bench
 
 bench-page: site browser ## Time the live classifier in headless Chromium beside the stock tf.min.js
-	$(PYTHON) -m tests.bench_page --site site --model $(MODEL_DIR) --out build/bench
+	$(PYTHON) -m tools.bench_page --site site --out build/bench
 
 screenshot: site browser ## Redraw docs/assets/demo.png, the README's picture of the demo
-	$(PYTHON) -m tests.screenshot --site site --out docs/assets/demo.png
+	$(PYTHON) -m tools.screenshot --site site --out docs/assets/demo.png
 
 browser: $(PY_READY) ## Make sure Playwright has a Chromium to drive
-	@if $(PYTHON) tests/chromium.py; then :; \
+	@if $(PYTHON) -m tools.chromium; then :; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 		echo "==> Installing Chromium with apt-get"; \
 		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
@@ -55,10 +58,12 @@ browser: $(PY_READY) ## Make sure Playwright has a Chromium to drive
 		$(PYTHON) -m playwright install chromium; \
 	fi
 
-$(PY_READY): requirements.txt
+$(PY_READY): requirements.txt pyproject.toml
 	@echo "==> Python environment in $(VENV) (first time: a few GB, several minutes)"
 	test -x $(PYTHON) || $(PYTHON_BOOT) -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@# The project's own packages, editable, on their own: the requirements pin everything they need.
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(NODE_READY): site_src/package.json site_src/package-lock.json

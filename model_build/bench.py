@@ -11,6 +11,7 @@ from pathlib import Path
 
 from model_build.__main__ import build, parse_args, quiet_tensorflow
 from model_build.data import load_mnist
+from model_build.output import read_record
 
 # The Keras example's recipe: 15 epochs, batch 128, Adam at its default rate, no augmentation.
 BASELINE_EPOCHS = 15
@@ -28,7 +29,7 @@ def bench_baseline(data) -> dict:
     config = TrainConfig(epochs=BASELINE_EPOCHS, batch_size=BASELINE_BATCH)
     model, run = train(build_baseline, data, config, augment_data=False, optimizer=keras.optimizers.Adam())
     with tempfile.TemporaryDirectory() as scratch:
-        folder = export.export_tfjs(model, Path(scratch), quantization=None)
+        folder = export.export_tfjs(model, Path(scratch), quantization="float32")
         size = export.sizes(folder)["weights_gzip_bytes"]
     return {
         "model": "Keras example (baseline)",
@@ -41,15 +42,14 @@ def bench_baseline(data) -> dict:
 
 
 def bench_ours(out: Path) -> dict:
-    build(parse_args(["--out", str(out), "--force"]))
-    metrics = json.loads((out / "metrics.json").read_text())
+    record = read_record(build(parse_args(["--out", str(out), "--force"])))
     return {
         "model": "digit_cnn (this project)",
-        "test_accuracy": metrics["test_accuracy"],
-        "training_seconds": metrics["training"]["seconds"],
-        "parameters": metrics["parameters"],
-        "weights_gzip_bytes": metrics["model"]["weights_gzip_bytes"],
-        "weights": metrics["model"]["quantization"],
+        "test_accuracy": record.test_accuracy,
+        "training_seconds": record.training.seconds,
+        "parameters": record.parameters,
+        "weights_gzip_bytes": record.model.weights_gzip_bytes,
+        "weights": record.model.quantization,
     }
 
 

@@ -13,13 +13,13 @@ import json
 from importlib import metadata
 from pathlib import Path
 
+from model_build.config import TrainConfig
+from model_build.output import KERAS_FILE, RecordError, Training, read_record
+
 TRAINING_SOURCES = ("config.py", "data.py", "model.py", "train.py")
-# The browser metadata carries preprocessing parameters; __main__ lays out the metrics file.
-EXPORT_SOURCES = ("export.py", "preprocess.py", "figures.py", "__main__.py")
+# The output's layout and record, the browser's metadata and the figures are the export's.
+EXPORT_SOURCES = ("export.py", "preprocess.py", "figures.py", "output.py", "structure.py", "__main__.py")
 PINNED_PACKAGES = ("tensorflow", "tf-keras", "tensorflowjs", "numpy", "pillow")
-# The output folder's fixed names.
-METRICS_FILE = "metrics.json"
-KERAS_FILE = "keras/digit_cnn.keras"  # the float32 model, for re-exports and the notebook; not published
 
 
 def library_versions() -> dict[str, str]:
@@ -38,30 +38,31 @@ def _sources(names: tuple[str, ...]) -> bytes:
     return b"".join(name.encode() + b"\0" + (package / name).read_bytes() for name in names)
 
 
-def cache_keys(config, data_sha256: str) -> tuple[str, str]:
-    """The training key and the export key for a build with ``config`` on the given data."""
+def cache_keys(config: TrainConfig, data_sha256: str) -> tuple[str, str]:
+    """The training key and the export key for a build with ``config`` on the given data.
+
+    The accuracy floor decides only whether the trained model ships, so it keys the export.
+    """
+    training_config = dataclasses.asdict(config)
+    floor = training_config.pop("accuracy_floor")
     training = _digest(
         _sources(TRAINING_SOURCES),
-        json.dumps(dataclasses.asdict(config), sort_keys=True).encode(),
+        json.dumps(training_config, sort_keys=True).encode(),
         data_sha256.encode(),
         json.dumps(library_versions(), sort_keys=True).encode(),
     )
-    return training, _digest(training.encode(), _sources(EXPORT_SOURCES))
-
-
-def read_metrics(out: Path) -> dict | None:
-    try:
-        return json.loads((out / METRICS_FILE).read_text())
-    except (OSError, ValueError):
-        return None
+    return training, _digest(training.encode(), _sources(EXPORT_SOURCES), str(floor).encode())
 
 
 def is_up_to_date(out: Path, export_key: str) -> bool:
     """True when ``out`` holds a complete export made under ``export_key``."""
-    metrics = read_metrics(out)
-    if not metrics or metrics.get("export_key") != export_key:
+    try:
+        record = read_record(out)
+    except RecordError:
         return False
-    model_json = out / metrics["model"]["path"]
+    if record.export_key != export_key:
+        return False
+    model_json = out / record.model.path
     try:
         manifest = json.loads(model_json.read_text())["weightsManifest"]
     except (OSError, ValueError, KeyError):
@@ -69,9 +70,12 @@ def is_up_to_date(out: Path, export_key: str) -> bool:
     return all((model_json.parent / name).is_file() for group in manifest for name in group["paths"])
 
 
-def reusable_training(out: Path, training_key: str) -> dict | None:
+def reusable_training(out: Path, training_key: str) -> Training | None:
     """The previous build's training record when its trained model can be exported again."""
-    metrics = read_metrics(out)
-    if metrics and metrics.get("training_key") == training_key and (out / KERAS_FILE).is_file():
-        return metrics["training"]
+    try:
+        record = read_record(out)
+    except RecordError:
+        return None
+    if record.training_key == training_key and (out / KERAS_FILE).is_file():
+        return record.training
     return None

@@ -1,77 +1,88 @@
-"""Export: the TF.js layers model in a content-hashed folder, its metrics and its figures.
-
-Everything is written into a staging folder beside the output and swapped in whole at the
-end, so an interrupted build leaves the previous output (or none), never half of one.
-"""
+"""Export: the TF.js layers model in a content-hashed folder, what the browser needs to run it,
+and the measurements the build record keeps."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gzip
 import hashlib
 import io
 import json
-import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import tf_keras as keras
 from PIL import Image
 
-from model_build.cache import METRICS_FILE
-from model_build.data import CLASS_NAMES, DIGIT_BOX, IMAGE_SIZE, MASS_CENTRE, PIXEL_SCALE
+from model_build.data import CLASS_NAMES, IMAGE_SIZE
 from model_build.model import INPUT_SHAPE
-from model_build.preprocess import INK_THRESHOLD, NOISE_SPREADS
+from model_build.output import (
+    MODEL_FOLDER_PREFIX,
+    Encoding,
+    ExportedModel,
+    Layer,
+    ModelInterface,
+    TestDigit,
+    to_metadata,
+)
+from model_build.preprocess import reference_preprocessing
+from model_build.structure import Stage, Structure
 
-MODEL_FOLDER_PREFIX = "tfjs-"
 MAX_MISCLASSIFIED_IMAGES = 100
-# The converter's options, from no quantization to the smallest weights.
-QUANTIZATIONS = (None, "float16", "uint8")
+# The converter's encodings of the weights, from none to the smallest.
+QUANTIZATIONS = ("float32", "float16", "uint8")
 # A quantized model ships only if its test accuracy stays this close to the float32 one.
 QUANTIZATION_TOLERANCE = 0.0005
+# Below this top probability the page names no digit: it says it is unsure.
+CLAIM_THRESHOLD = 0.6
+# Layers that refine a convolution's output without changing its shape: a stage's maps are
+# taken after them, in the figures as in the browser.
+REFINERS = (keras.layers.BatchNormalization, keras.layers.ReLU, keras.layers.Activation)
+POOLINGS = {keras.layers.MaxPooling2D: "max-pooling", keras.layers.AveragePooling2D: "average-pooling"}
 
 
-def browser_metadata() -> dict:
-    """What the browser needs to feed the model, read from model.json instead of repeated in JS."""
-    return {
-        "inputShape": list(INPUT_SHAPE),
-        "classNames": list(CLASS_NAMES),
-        "preprocessing": {
-            "imageSize": IMAGE_SIZE,
-            "digitBox": DIGIT_BOX,
-            "massCentre": MASS_CENTRE,
-            "inkThreshold": INK_THRESHOLD,
-            "noiseSpreads": NOISE_SPREADS,
-            "pixelScale": PIXEL_SCALE,
-            "ink": "light-on-dark",
-            "centring": "centre-of-mass",
-        },
-    }
+def structure_of(model: keras.Model) -> Structure:
+    """The model's convolution and pooling stages, and the layer that holds its logits."""
+    layers = model.layers
+    stages = []
+    for index, layer in enumerate(layers):
+        if isinstance(layer, keras.layers.Conv2D):
+            kind, size, dilation = "convolution", layer.kernel_size, layer.dilation_rate
+            names = [layer.name]
+            while index + len(names) < len(layers) and isinstance(layers[index + len(names)], REFINERS):
+                names.append(layers[index + len(names)].name)
+        elif type(layer) in POOLINGS:
+            kind, size, dilation, names = POOLINGS[type(layer)], layer.pool_size, (1, 1), [layer.name]
+        else:
+            continue
+        stages.append(Stage(kind=kind, name=layer.name, layers=tuple(names), size=tuple(size),
+                            strides=tuple(layer.strides), padding=layer.padding, dilation=tuple(dilation),
+                            input_shape=tuple(layer.input_shape[1:]),
+                            output_shape=tuple(model.get_layer(names[-1]).output_shape[1:])))
+    return Structure(stages=tuple(stages), logits_layer=logits_layer(model))
 
 
-@contextlib.contextmanager
-def staged_directory(final: Path) -> Iterator[Path]:
-    """Yield an empty folder that replaces ``final`` only if the block completes."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    # Left behind only by a build that was killed outright.
-    for stale in [*final.parent.glob(f".{final.name}.staging-*"), *final.parent.glob(f".{final.name}.retired-*")]:
-        shutil.rmtree(stale, ignore_errors=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))
-    stage.chmod(0o755)  # mkdtemp's private mode would follow the folder into the published site
-    try:
-        yield stage
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    retired = final.with_name(f".{final.name}.retired-{os.getpid()}")
-    if final.exists():
-        final.rename(retired)
-    stage.rename(final)
-    shutil.rmtree(retired, ignore_errors=True)
+def logits_layer(model: keras.Model) -> str:
+    """The layer whose output before its activation is the logits: a final dense softmax layer,
+    or the layer before a final softmax activation."""
+    last = model.layers[-1]
+    if last.get_config().get("activation") == "softmax" and isinstance(last, keras.layers.Dense):
+        return last.name
+    if isinstance(last, keras.layers.Activation) and last.get_config()["activation"] == "softmax":
+        return model.layers[-2].name
+    raise ValueError(f"The model ends in {last.name} ({type(last).__name__}), not a softmax: "
+                     "the site shows a softmax's logits and probabilities.")
+
+
+def model_interface(model: keras.Model) -> ModelInterface:
+    """What the browser needs to feed the model and read it, carried in model.json."""
+    return ModelInterface(input_shape=tuple(INPUT_SHAPE), class_names=CLASS_NAMES,
+                          preprocessing=reference_preprocessing(), structure=structure_of(model),
+                          claim_threshold=CLAIM_THRESHOLD)
 
 
 def _tensorflowjs():
@@ -81,8 +92,11 @@ def _tensorflowjs():
     return tensorflowjs
 
 
-def export_tfjs(model: keras.Model, parent: Path, quantization: str | None) -> Path:
-    """Convert ``model`` into ``parent/tfjs-<content hash>/`` and return that folder."""
+def export_tfjs(model: keras.Model, parent: Path, quantization: str) -> Path:
+    """Convert ``model`` with its weights encoded as ``quantization`` (one of QUANTIZATIONS) into
+    ``parent/tfjs-<content hash>/``, and return that folder."""
+    if quantization not in QUANTIZATIONS:
+        raise ValueError(f"unknown weight encoding {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}")
     tfjs = _tensorflowjs()
     # An uncompiled copy: TF.js would try to rebuild the optimizer from a training config.
     bare = keras.models.clone_model(model)
@@ -94,8 +108,8 @@ def export_tfjs(model: keras.Model, parent: Path, quantization: str | None) -> P
         tfjs.converters.save_keras_model(
             bare,
             str(scratch),
-            quantization_dtype_map={quantization: "*"} if quantization else None,
-            metadata=browser_metadata(),
+            quantization_dtype_map=None if quantization == "float32" else {quantization: "*"},
+            metadata=to_metadata(model_interface(model)),
         )
     scratch.chmod(0o755)
     folder = parent / f"{MODEL_FOLDER_PREFIX}{content_hash(scratch)}"
@@ -122,14 +136,30 @@ def weight_files(folder: Path) -> list[Path]:
     return [folder / name for group in manifest for name in group["paths"]]
 
 
-SIZE_KEYS = ("weights_bytes", "weights_gzip_bytes", "model_json_bytes", "model_json_gzip_bytes")
-CLASSIFICATION_KEYS = ("test_accuracy", "test_errors", "per_class_accuracy", "confusion_matrix")
+@dataclasses.dataclass(frozen=True)
+class Candidate:
+    """One encoding of the weights, exported and measured on the test set as TF.js reads it."""
+
+    quantization: str
+    folder: Path
+    probabilities: np.ndarray
+    scores: dict  # classification_metrics()
+    sizes: dict[str, int]  # sizes()
+
+    @property
+    def encoding(self) -> Encoding:
+        return Encoding(self.quantization, self.scores["test_accuracy"], self.sizes["weights_gzip_bytes"])
+
+    def exported_model(self, parent: Path) -> ExportedModel:
+        return ExportedModel(path=(self.folder / "model.json").relative_to(parent).as_posix(),
+                             quantization=self.quantization, **self.sizes)
 
 
-def export_smallest_faithful(model: keras.Model, parent: Path, images: np.ndarray, labels: np.ndarray):
+def export_smallest_faithful(model: keras.Model, parent: Path, images: np.ndarray,
+                             labels: np.ndarray) -> tuple[Candidate, list[Candidate]]:
     """Export every encoding, measure each as TF.js will load it, keep the smallest faithful one.
 
-    Returns the kept candidate (with its test probabilities) and a summary of all of them.
+    Returns the kept candidate and all of them; the others' folders are removed.
     """
     from model_build.train import predict
 
@@ -137,22 +167,23 @@ def export_smallest_faithful(model: keras.Model, parent: Path, images: np.ndarra
     for quantization in QUANTIZATIONS:
         folder = export_tfjs(model, parent, quantization)
         probabilities = predict(load_exported(folder), images)
-        candidates.append({"quantization": quantization or "float32", "folder": folder,
-                           "probabilities": probabilities, **sizes(folder),
-                           **classification_metrics(labels, probabilities)})
-    reference = candidates[0]["test_accuracy"]
-    faithful = [c for c in candidates if reference - c["test_accuracy"] <= QUANTIZATION_TOLERANCE]
-    chosen = min(faithful, key=lambda c: c["weights_gzip_bytes"])
+        candidates.append(Candidate(quantization, folder, probabilities, classification_metrics(labels, probabilities),
+                                    sizes(folder)))
+    reference = candidates[0].scores["test_accuracy"]
+    faithful = [c for c in candidates if reference - c.scores["test_accuracy"] <= QUANTIZATION_TOLERANCE]
+    chosen = min(faithful, key=lambda c: c.encoding.weights_gzip_bytes)
+    for candidate in candidates:
+        print(f"  {candidate.quantization:>8}: {candidate.scores['test_accuracy']:.4%} test accuracy, "
+              f"{candidate.encoding.weights_gzip_bytes:,} bytes of weights gzipped"
+              + ("  <- exported" if candidate is chosen else ""))
+    encodings = [candidate.encoding for candidate in candidates]
     for candidate in candidates:
         if candidate is not chosen:
-            shutil.rmtree(candidate["folder"])
-        print(f"  {candidate['quantization']:>8}: {candidate['test_accuracy']:.4%} test accuracy, "
-              f"{candidate['weights_gzip_bytes']:,} bytes of weights gzipped"
-              + ("  <- exported" if candidate is chosen else ""))
-    return chosen, candidates
+            shutil.rmtree(candidate.folder)
+    return chosen, encodings
 
 
-def sizes(folder: Path) -> dict:
+def sizes(folder: Path) -> dict[str, int]:
     weights = weight_files(folder)
     return {
         "weights_bytes": sum(path.stat().st_size for path in weights),
@@ -163,6 +194,7 @@ def sizes(folder: Path) -> dict:
 
 
 def classification_metrics(labels: np.ndarray, probabilities: np.ndarray) -> dict:
+    """Test accuracy, errors, accuracy per class and the confusion matrix, named as in the record."""
     predictions = probabilities.argmax(axis=1)
     confusion = np.zeros((len(CLASS_NAMES), len(CLASS_NAMES)), dtype=int)
     np.add.at(confusion, (labels, predictions), 1)
@@ -171,24 +203,29 @@ def classification_metrics(labels: np.ndarray, probabilities: np.ndarray) -> dic
         "test_accuracy": float((predictions == labels).mean()),
         "test_errors": int((predictions != labels).sum()),
         "per_class_accuracy": {name: float(value) for name, value in zip(CLASS_NAMES, per_class, strict=True)},
-        "confusion_matrix": confusion.tolist(),
+        "confusion_matrix": tuple(map(tuple, confusion.tolist())),
     }
 
 
-def layer_table(model: keras.Model) -> list[dict]:
-    return [
-        {
-            "name": layer.name,
-            "type": type(layer).__name__,
-            "output_shape": list(layer.output_shape[1:]),
-            "parameters": layer.count_params(),
-        }
-        for layer in model.layers
-    ]
+def layer_table(model: keras.Model) -> tuple[Layer, ...]:
+    return tuple(Layer(name=layer.name, type=type(layer).__name__, output_shape=tuple(layer.output_shape[1:]),
+                       parameters=layer.count_params()) for layer in model.layers)
+
+
+def predict_logits(model: keras.Model, images: np.ndarray) -> np.ndarray:
+    """The scores the final softmax turns into probabilities, for uint8 images: shape (N, classes)."""
+    from model_build.train import scale_pixels
+
+    layer = model.get_layer(logits_layer(model))
+    if not isinstance(layer, keras.layers.Dense):
+        raise ValueError(f"the logits come from {layer.name}, a {type(layer).__name__}, not a dense layer")
+    features = keras.Model(model.inputs, layer.input).predict(scale_pixels(images), batch_size=1000, verbose=0)
+    kernel, *bias = layer.get_weights()
+    return features @ kernel + (bias[0] if bias else 0)
 
 
 def digit_records(folder: Path, images: np.ndarray, labels: np.ndarray, probabilities: np.ndarray,
-                  indices, zoom: int = 4) -> list[dict]:
+                  indices, zoom: int = 4) -> tuple[TestDigit, ...]:
     """One PNG per chosen test digit, enlarged without smoothing, and what the model made of it."""
     folder.mkdir(parents=True, exist_ok=True)
     records = []
@@ -196,15 +233,7 @@ def digit_records(folder: Path, images: np.ndarray, labels: np.ndarray, probabil
         name = f"{index:05d}.png"
         picture = Image.fromarray(images[index]).resize((IMAGE_SIZE * zoom,) * 2, Image.NEAREST)
         picture.save(folder / name, optimize=True)
-        records.append({
-            "index": index,
-            "label": int(labels[index]),
-            "prediction": int(probabilities[index].argmax()),
-            "confidence": round(float(probabilities[index].max()), 4),
-            "image": f"{folder.name}/{name}",
-        })
-    return records
-
-
-def write_metrics(folder: Path, metrics: dict) -> None:
-    (folder / METRICS_FILE).write_text(json.dumps(metrics, indent=2) + "\n")
+        records.append(TestDigit(index=index, label=int(labels[index]), prediction=int(probabilities[index].argmax()),
+                                 confidence=round(float(probabilities[index].max()), 4),
+                                 image=f"{folder.name}/{name}"))
+    return tuple(records)

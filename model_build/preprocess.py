@@ -13,13 +13,21 @@ import math
 
 import numpy as np
 
-from model_build.data import DIGIT_BOX, IMAGE_SIZE, MASS_CENTRE
+from model_build.data import DIGIT_BOX, IMAGE_SIZE, MASS_CENTRE, PIXEL_SCALE
+from model_build.output import Preprocessing
 
 # Grey levels below this fraction of full ink do not count when finding the digit's extent.
 INK_THRESHOLD = 0.1
 # Paper grain: anything within this many standard deviations of the paper's level is paper.
 NOISE_SPREADS = 6
 MAD_TO_SIGMA = 1.4826  # median absolute deviation to standard deviation, for normal noise
+
+
+def reference_preprocessing() -> Preprocessing:
+    """These steps' parameters, as the browser's port receives them in the model's metadata."""
+    return Preprocessing(image_size=IMAGE_SIZE, digit_box=DIGIT_BOX, mass_centre=MASS_CENTRE,
+                         ink_threshold=INK_THRESHOLD, noise_spreads=NOISE_SPREADS, pixel_scale=PIXEL_SCALE,
+                         ink="light-on-dark", centring="centre-of-mass")
 
 
 def round_half_up(value: float) -> int:

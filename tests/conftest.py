@@ -1,10 +1,8 @@
-"""Shared fixtures: the real MNIST, the model `make model` built, and real Chromium."""
+"""Shared fixtures: the real MNIST, the model `make model` built (read through its record, loaded
+once), the site as `mkdocs build` makes it, and real Chromium."""
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,38 +10,49 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from chromium import system_chromium
-from static_server import serve
 
-ROOT = Path(__file__).resolve().parents[1]
-SUBPATH = "cnn-qa"  # the built site is served as GitHub Pages serves a project: under /<repository>/
-AXE = ROOT / "site_src" / "node_modules" / "axe-core" / "axe.min.js"
-MODEL_DIR = Path(os.environ.get("CNN_QA_MODEL_DIR", ROOT / "build" / "model"))
+from model_build.output import REPOSITORY, BuildRecord, RecordError, model_dir, read_record
+from tools.chromium import system_chromium
+from tools.static_server import SUBPATH, serve
 
-
-@pytest.fixture(scope="session")
-def model_dir() -> Path:
-    if not (MODEL_DIR / "metrics.json").is_file():
-        pytest.fail(f"No trained model in {MODEL_DIR}: run `make model` first (`make test` does).")
-    return MODEL_DIR
+AXE = REPOSITORY / "site_src" / "node_modules" / "axe-core" / "axe.min.js"
+# Fixtures that need the trained model; a test that uses one is marked `model`.
+MODEL_FIXTURES = {"record", "exported_folder", "exported_model", "built_site", "site_url"}
 
 
-@pytest.fixture(scope="session")
-def metrics(model_dir: Path) -> dict:
-    return json.loads((model_dir / "metrics.json").read_text())
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if MODEL_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.model)
 
 
 @pytest.fixture(scope="session")
-def exported_folder(model_dir: Path, metrics: dict) -> Path:
-    return (model_dir / metrics["model"]["path"]).parent
+def record() -> BuildRecord:
+    try:
+        return read_record()
+    except RecordError as error:
+        pytest.fail(f"{error} (`make test` does it first)")
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, model_dir) -> Path:
+def exported_folder(record: BuildRecord) -> Path:
+    return model_dir() / record.model.folder
+
+
+@pytest.fixture(scope="session")
+def exported_model(exported_folder: Path):
+    """The exported model as Keras loads it: quantized weights dequantized as TF.js does."""
+    from model_build.export import load_exported
+
+    return load_exported(exported_folder)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, record) -> Path:
     """The whole site as `mkdocs build --strict` makes it, in a folder named like a GitHub project."""
     root = tmp_path_factory.mktemp("pages")
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(root / SUBPATH)],
-                   cwd=ROOT, check=True)
+                   cwd=REPOSITORY, check=True)
     return root
 
 
@@ -54,19 +63,16 @@ def site_url(built_site):
 
 
 @pytest.fixture(scope="session")
-def site_hooks():
-    """site_src/hooks.py, which MkDocs loads by path rather than as a package."""
-    spec = importlib.util.spec_from_file_location("site_hooks", ROOT / "site_src" / "hooks.py")
-    hooks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hooks)
-    return hooks
-
-
-@pytest.fixture(scope="session")
 def mnist():
     from model_build.data import load_mnist
 
     return load_mnist()
+
+
+# Headless Chromium hands a pointer move to the page only at the next frame, 60 times a second:
+# replaying a hundred digits stroke by stroke then spends most of its time waiting for frames.
+# Unthrottled frames deliver the same trusted events sooner. (The page benchmark keeps the limit.)
+CHROMIUM_ARGS = ["--disable-frame-rate-limit"]
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +80,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=system_chromium())
+        chromium = playwright.chromium.launch(executable_path=system_chromium(), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

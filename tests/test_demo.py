@@ -3,17 +3,18 @@ driven in headless Chromium as a visitor would."""
 
 from __future__ import annotations
 
-import json
+import base64
 import math
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import AXE, SUBPATH, watched_page
-from handwriting import draw, traced_digit
+from conftest import AXE, watched_page
 from playwright.sync_api import Page, expect
-from static_server import serve
+
+from tools.handwriting import brush_width, draw, replay
+from tools.static_server import SUBPATH, serve
 
 pytestmark = pytest.mark.browser
 
@@ -61,12 +62,12 @@ def test_a_blank_canvas_claims_no_digit(page, site_url):
 AMBIGUOUS_TEST_DIGIT = 247
 
 
-def test_an_ambiguous_drawing_is_not_claimed(page, site_url, mnist):
+def test_an_ambiguous_drawing_is_not_claimed(page, site_url, mnist, record):
     open_demo(page, site_url)
     classifier = page.locator("#digit-classifier")
-    draw(page, traced_digit(mnist.x_test[AMBIGUOUS_TEST_DIGIT]))
+    replay(page, mnist.x_test[AMBIGUOUS_TEST_DIGIT])
     expect(classifier).to_have_attribute("data-prediction", "")
-    assert 0 < float(classifier.get_attribute("data-confidence")) < 0.6
+    assert 0 < float(classifier.get_attribute("data-confidence")) < record.interface.claim_threshold
     expect(page.locator("#digit-status")).to_contain_text("Not sure: perhaps")
 
 
@@ -92,8 +93,7 @@ def test_instant_navigation_mounts_the_classifier(page, site_url):
 
 
 def test_a_missing_model_puts_the_page_in_the_error_state(browser, built_site, tmp_path):
-    broken = tmp_path / SUBPATH
-    shutil.copytree(built_site / SUBPATH, broken)
+    broken = copied_site(built_site, tmp_path)
     for model_json in (broken / "model").glob("tfjs-*/model.json"):
         model_json.unlink()
     context = browser.new_context()
@@ -106,6 +106,38 @@ def test_a_missing_model_puts_the_page_in_the_error_state(browser, built_site, t
         expect(page.locator("#digit-status")).to_contain_text("make site")
         expect(classifier).to_have_attribute("data-prediction", "")
     context.close()
+
+
+def copied_site(built_site: Path, folder: Path) -> Path:
+    shutil.copytree(built_site / SUBPATH, folder / SUBPATH)
+    return folder / SUBPATH
+
+
+def ink_width(page: Page) -> int:
+    """The widest run of ink across any row of the pad, in canvas pixels: a vertical stroke's width."""
+    rows = pixels(page, "digit-canvas") > 0.5
+    edges = np.diff(np.pad(rows.astype(int), ((0, 0), (1, 1))), axis=1)
+    return max(int((np.flatnonzero(row == -1) - np.flatnonzero(row == 1)).max(initial=0)) for row in edges)
+
+
+def test_the_brush_comes_from_the_page_and_the_claim_threshold_from_the_model(browser, built_site, tmp_path):
+    site = copied_site(built_site, tmp_path)
+    demo = site / "demo" / "index.html"
+    demo.write_text(demo.read_text().replace('data-brush-width="', 'data-brush-width="0.2" data-was="', 1))
+    (model_json,) = (site / "model").glob("tfjs-*/model.json")
+    model_json.write_text(model_json.read_text().replace('"claimThreshold": ', '"claimThreshold": 2, "was": ', 1))
+    with watched_page(browser) as page, serve(tmp_path) as base:
+        open_demo(page, f"{base}/{SUBPATH}/")
+        assert brush_width(page) == 0.2
+        draw(page, ONE)
+        assert abs(ink_width(page) - 0.2 * 280) <= 2, "the stroke is as wide as the page says"
+        expect(page.locator("#digit-status")).to_contain_text("Not sure: perhaps")
+
+    demo.write_text(demo.read_text().replace('data-brush-width="0.2"', 'data-brush-width="wide"', 1))
+    with watched_page(browser) as page, serve(tmp_path) as base:
+        page.goto(f"{base}/{SUBPATH}/demo/")
+        expect(page.locator("#digit-classifier")).to_have_attribute("data-state", "error")
+        expect(page.locator("#digit-status")).to_contain_text("data-brush-width")
 
 
 def scanned_digits(folder: Path, dark_ink: bool) -> list[tuple[int, Path]]:
@@ -234,16 +266,17 @@ def test_axe_finds_no_serious_problem_in_either_palette(browser, site_url, schem
     assert not serious, serious
 
 
-def test_the_page_shows_what_each_convolution_sees(page, site_url, metrics):
+def test_the_page_shows_what_each_convolution_sees(page, site_url, record):
     open_demo(page, site_url)
-    convolutions = [layer for layer in metrics["layers"] if layer["type"] == "Conv2D"]
+    convolutions = record.structure.convolutions
     page.get_by_text("Look inside the network").click()
     layers = page.locator(".dc-layer")
     expect(layers).to_have_count(len(convolutions))
     draw(page, ONE)
-    for index, layer in enumerate(convolutions):
-        channels = layer["output_shape"][-1]
-        expect(layers.nth(index).locator("h3")).to_contain_text(f"{layer['name']}: {channels} feature maps")
+    for index, stage in enumerate(convolutions):
+        height, width, channels = stage.output_shape
+        expect(layers.nth(index).locator("h3")).to_contain_text(
+            f"{stage.name}: {channels} feature maps of {height}×{width}")
         maps, filters = layers.nth(index).locator(".dc-grid").all()
         expect(maps.locator("canvas")).to_have_count(channels)
         expect(filters.locator("canvas")).to_have_count(channels)
@@ -290,33 +323,39 @@ def test_controls_work_from_the_keyboard_and_answers_are_announced(page, site_ur
 
 REPLAYED = 100
 COMPARED = 25
+# The canvas's red channel (the pictures are grey), base64-encoded: a 280x280 canvas as a JSON
+# array of numbers would take longer to pass than to draw.
 GRAB_PIXELS = """(id) => {
   const canvas = document.getElementById(id);
   const rgba = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  return {width: canvas.width, height: canvas.height, red: Array.from(rgba.filter((_, i) => i % 4 === 0))};
+  const red = rgba.filter((_, i) => i % 4 === 0);
+  let text = '';
+  for (let i = 0; i < red.length; i += 0x8000) text += String.fromCharCode(...red.subarray(i, i + 0x8000));
+  return {width: canvas.width, height: canvas.height, red: btoa(text)};
 }"""
 
 
 def pixels(page: Page, canvas_id: str) -> np.ndarray:
     grabbed = page.evaluate(GRAB_PIXELS, canvas_id)
-    return np.array(grabbed["red"], dtype=float).reshape(grabbed["height"], grabbed["width"]) / 255
+    red = np.frombuffer(base64.b64decode(grabbed["red"]), dtype=np.uint8)
+    return red.reshape(grabbed["height"], grabbed["width"]) / 255
 
 
-def test_replayed_mnist_handwriting_is_read_as_python_would_read_it(page, site_url, mnist, exported_folder):
+def test_replayed_mnist_handwriting_is_read_as_python_would_read_it(page, site_url, mnist, record):
     from model_build.preprocess import mnist_like, to_ink
 
-    parameters = json.loads((exported_folder / "model.json").read_text())["userDefinedMetadata"]["preprocessing"]
+    parameters = record.interface.preprocessing
     open_demo(page, site_url)
     classifier = page.locator("#digit-classifier")
     right, largest_difference = 0, 0.0
     for index in range(REPLAYED):
         page.locator("#digit-clear").click()
-        draw(page, traced_digit(mnist.x_test[index]))
+        replay(page, mnist.x_test[index])
         right += classifier.get_attribute("data-prediction") == str(mnist.y_test[index])
         if index < COMPARED:
-            reference = mnist_like(to_ink(pixels(page, "digit-canvas"), parameters["noiseSpreads"]),
-                                   parameters["imageSize"], parameters["digitBox"], parameters["massCentre"],
-                                   parameters["inkThreshold"])
+            reference = mnist_like(to_ink(pixels(page, "digit-canvas"), parameters.noise_spreads),
+                                   parameters.image_size, parameters.digit_box, parameters.mass_centre,
+                                   parameters.ink_threshold)
             largest_difference = max(largest_difference, np.abs(pixels(page, "digit-input") - reference).max())
     # The page shows its input rounded to 256 grey levels.
     assert largest_difference <= 0.5 / 255 + 1e-9

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from model_build.data import DIGIT_BOX, MASS_CENTRE
-from model_build.export import browser_metadata, load_exported
-from model_build.preprocess import area_resize, centre_of_mass, ink_box, mnist_like, to_ink
+from model_build.output import REPOSITORY, to_metadata
+from model_build.preprocess import (
+    area_resize,
+    centre_of_mass,
+    ink_box,
+    mnist_like,
+    reference_preprocessing,
+    to_ink,
+)
 from model_build.train import predict
 
 SAMPLE = 2_000
-PREPROCESS_JS = Path(__file__).resolve().parents[1] / "site_src" / "js" / "preprocess.js"
+PREPROCESS_JS = REPOSITORY / "site_src" / "js" / "preprocess.js"
 RUN_PORT = """
 import {readFileSync} from 'node:fs';
 import {toInk, mnistLike} from '%s';
@@ -52,12 +58,7 @@ def test_paper_grain_does_not_count_as_ink():
     assert ink_box(to_ink(grainy)) == (50, 120, 150, 140)
 
 
-@pytest.fixture(scope="module")
-def model(exported_folder):
-    return load_exported(exported_folder)
-
-
-def test_mnist_digits_come_back_as_mnist_made_them(mnist, model):
+def test_mnist_digits_come_back_as_mnist_made_them(mnist, exported_model):
     originals = mnist.x_test[:SAMPLE] / 255
     redone = np.stack([mnist_like(image) for image in originals])
     assert np.abs(redone - originals).mean() < 0.005
@@ -65,15 +66,16 @@ def test_mnist_digits_come_back_as_mnist_made_them(mnist, model):
         top, left, bottom, right = ink_box(digit)
         assert max(bottom - top, right - left) <= DIGIT_BOX + 1
         assert np.allclose(centre_of_mass(digit), MASS_CENTRE, atol=0.5)
-    as_made = predict(model, mnist.x_test[:SAMPLE]).argmax(axis=1)
-    assert (predict(model, redone * 255).argmax(axis=1) == as_made).mean() >= 0.998
+    as_made = predict(exported_model, mnist.x_test[:SAMPLE]).argmax(axis=1)
+    assert (predict(exported_model, redone * 255).argmax(axis=1) == as_made).mean() >= 0.998
 
 
-def test_size_place_and_polarity_do_not_matter(mnist, model):
+def test_size_place_and_polarity_do_not_matter(mnist, exported_model):
     canvases = np.stack([mnist_like(to_ink(picture)) for picture in dark_on_light_pictures(mnist, 100, seed=1)])
     expected = np.stack([mnist_like(image / 255) for image in mnist.x_test[:100]])
     assert np.abs(canvases - expected).mean() < 0.05
-    agree = predict(model, canvases * 255).argmax(axis=1) == predict(model, expected * 255).argmax(axis=1)
+    agree = (predict(exported_model, canvases * 255).argmax(axis=1)
+             == predict(exported_model, expected * 255).argmax(axis=1))
     assert agree.mean() >= 0.98
 
 
@@ -94,7 +96,7 @@ def dark_on_light_pictures(mnist, count: int, seed: int) -> list[np.ndarray]:
 
 def test_the_browser_port_matches_the_reference(tmp_path, mnist):
     pictures = [*dark_on_light_pictures(mnist, 40, seed=2), np.ones((50, 70)), np.zeros((30, 30))]
-    parameters = browser_metadata()["preprocessing"]
+    parameters = to_metadata(reference_preprocessing())
     (tmp_path / "input.json").write_text(json.dumps({
         "pictures": [{"grey": p.ravel().tolist(), "width": p.shape[1], "height": p.shape[0]} for p in pictures],
         "parameters": parameters,

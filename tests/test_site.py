@@ -12,8 +12,11 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 import yaml
-from conftest import AXE, ROOT, SUBPATH, watched_page
+from conftest import AXE, watched_page
 from playwright.sync_api import expect
+
+from model_build.output import REPOSITORY
+from tools.static_server import SUBPATH
 
 BASE = f"https://user.github.io/{SUBPATH}/"  # any host will do: links are resolved, not fetched
 LINKING_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "source": "src", "iframe": "src"}
@@ -77,7 +80,7 @@ def site(built_site) -> Path:
 
 @pytest.fixture(scope="module")
 def qa() -> dict:
-    return yaml.safe_load((ROOT / "docs" / "qa.yml").read_text(encoding="utf-8"))
+    return yaml.safe_load((REPOSITORY / "docs" / "qa.yml").read_text(encoding="utf-8"))
 
 
 def test_every_question_is_on_the_page_with_its_anchor_and_in_the_json_ld(site, qa):
@@ -101,14 +104,14 @@ def test_every_question_is_on_the_page_with_its_anchor_and_in_the_json_ld(site, 
         assert len(answer) > 200 and "[[" not in answer and "](" not in answer
 
 
-def test_model_figures_are_filled_in_from_the_build(site, metrics):
+def test_model_figures_are_filled_in_from_the_build(site, record):
     model_page = (site / "model" / "index.html").read_text(encoding="utf-8")
-    assert f"{metrics['test_accuracy']:.2%}" in model_page
-    assert f"{metrics['parameters']:,}" in model_page
-    for layer in metrics["layers"]:
-        assert f"<code>{layer['name']}</code>" in model_page
+    assert f"{record.test_accuracy:.2%}" in model_page
+    assert f"{record.parameters:,}" in model_page
+    for layer in record.layers:
+        assert f"<code>{layer.name}</code>" in model_page
     code = html.unescape(re.sub(r"<[^>]+>", "", model_page))  # the code is highlighted token by token
-    assert "def build_model() -> keras.Sequential:" in code, "the model's code comes from model_build/model.py"
+    assert "def build_model(" in code and "keras.layers.MaxPooling2D(" in code, "the model's code is shown"
     assert "[[" not in "".join(path.read_text(encoding="utf-8") for path in site_pages(site))
 
 
@@ -141,32 +144,38 @@ def test_every_page_loads_cleanly_from_its_own_origin_and_passes_axe(browser, si
     origin = site_url.split(f"/{SUBPATH}/")[0]
     problems = []
     for address in site_addresses(site):
-        for scheme in ("light", "dark"):
-            with watched_page(browser, color_scheme=scheme) as page:
-                outside = []
-                page.on("request", lambda request, away=outside: None if request.url.startswith(origin)
-                        else away.append(request.url))
-                page.goto(site_url + address)
-                expect(page.locator("h1").first).to_be_visible()
-                page.wait_for_load_state("networkidle")
-                if page.locator(".arithmatex").count():
-                    expect(page.locator(".arithmatex .katex").first).to_be_attached()
-                page.add_script_tag(path=AXE)
+        with watched_page(browser) as page:
+            outside = []
+            page.on("request", lambda request, away=outside: None if request.url.startswith(origin)
+                    else away.append(request.url))
+            page.goto(site_url + address)
+            expect(page.locator("h1").first).to_be_visible()
+            page.wait_for_load_state("networkidle")
+            if page.locator(".arithmatex").count():
+                expect(page.locator(".arithmatex .katex").first).to_be_attached()
+            page.add_script_tag(path=AXE)
+            # Both palettes on the one load: the light one first, then the dark one by its toggle.
+            for scheme, toggle in (("default", None), ("slate", "Switch to the dark palette")):
+                if toggle:
+                    page.get_by_title(toggle).click()
+                expect(page.locator("body")).to_have_attribute("data-md-color-scheme", scheme)
                 violations = page.evaluate("async () => (await axe.run(document)).violations")
-            serious = [f"{v['id']} on {[node['target'] for node in v['nodes']][:3]}"
-                       for v in violations if v["impact"] in ("serious", "critical")]
-            if outside or serious:
-                problems.append(f"{address} ({scheme}): requests away {outside}, axe {serious}")
+                serious = [f"{v['id']} on {[node['target'] for node in v['nodes']][:3]}"
+                           for v in violations if v["impact"] in ("serious", "critical")]
+                if serious:
+                    problems.append(f"{address} ({scheme}): axe {serious}")
+        if outside:
+            problems.append(f"{address}: requests away {outside}")
     assert len(site_addresses(site)) >= 9
     assert not problems, "\n".join(problems)
 
 
-def test_the_notebook_page_shows_its_outputs(site, metrics):
+def test_the_notebook_page_shows_its_outputs(site, record):
     page = (site / "notebook" / "index.html").read_text(encoding="utf-8")
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
     assert page.count("data:image/png;base64,") >= 5, "the plots: digits, curves, confusion matrix, errors, filters"
-    keras_accuracy = next(c for c in metrics["quantization_candidates"] if c["quantization"] == "float32")
-    assert f"Test accuracy: {keras_accuracy['test_accuracy']:.2%}" in text, "the trained Keras model, evaluated"
+    keras_accuracy = next(e.test_accuracy for e in record.encodings if e.quantization == "float32")
+    assert f"Test accuracy: {keras_accuracy:.2%}" in text, "the trained Keras model, evaluated"
     assert "Total params: " in text, "the model's summary"
     assert "model.json: " in text and "group1-shard1of1.bin: " in text, "the export's files"
     assert "Traceback (most recent call last)" not in text

@@ -20,47 +20,50 @@ import {softmaxConfig} from '@tensorflow/tfjs-backend-wasm/dist/kernels/Softmax.
 
 const KERNELS = [addConfig, batchMatMulConfig, conv2DConfig, fusedBatchNormConfig, maxPoolConfig, reluConfig,
                  reshapeConfig, softmaxConfig];
-const REQUIRED_METADATA = ['inputShape', 'classNames', 'preprocessing'];
-// Layers that refine a convolution's output without changing its shape.
-const FOLLOWERS = new Set(['BatchNormalization', 'ReLU', 'Activation']);
+// What the build puts in the model's metadata (model_build/output.py, ModelInterface).
+const REQUIRED_METADATA = ['inputShape', 'classNames', 'preprocessing', 'structure', 'claimThreshold'];
 
 const ACTIVATIONS = {linear: (x) => x, relu, softmax};
+const identity = (x) => x;
 
 function activation(name) {
   if (!(name in ACTIVATIONS)) throw new Error(`the activation "${name}" is not supported`);
   return ACTIVATIONS[name];
 }
 
-// Keras layer class -> (config, weights by name) -> function of a tensor.
+// Keras layer class -> (config, weights by name) -> the layer as two functions of a tensor: its
+// linear part, then its activation. The logits are a layer's output between the two.
 const LAYERS = {
-  InputLayer: () => (x) => x,
-  Dropout: () => (x) => x,  // only active while training
-  Flatten: () => (x) => reshape(x, [x.shape[0], -1]),
+  InputLayer: () => ({}),
+  Dropout: () => ({}),  // only active while training
+  Flatten: () => ({linear: (x) => reshape(x, [x.shape[0], -1])}),
   ReLU: ({max_value: maxValue, negative_slope: slope, threshold}) => {
     if (maxValue != null || slope || threshold) throw new Error('only the plain ReLU is supported');
-    return relu;
+    return {activate: relu};
   },
-  Activation: (config) => activation(config.activation),
+  Activation: (config) => ({activate: activation(config.activation)}),
   Conv2D: (config, {kernel, bias}) => {
     if (config.data_format !== 'channels_last' || config.dilation_rate.some((rate) => rate !== 1)) {
       throw new Error('only undilated channels-last convolutions are supported');
     }
-    const activate = activation(config.activation);
-    return (x) => {
-      const convolved = conv2d(x, kernel, config.strides, config.padding);
-      return activate(config.use_bias ? add(convolved, bias) : convolved);
+    return {
+      linear: (x) => {
+        const convolved = conv2d(x, kernel, config.strides, config.padding);
+        return config.use_bias ? add(convolved, bias) : convolved;
+      },
+      activate: activation(config.activation),
     };
   },
   BatchNormalization: (config, {moving_mean: mean, moving_variance: variance, beta, gamma}) =>
-    (x) => batchNorm(x, mean, variance, beta, gamma, config.epsilon),
-  MaxPooling2D: (config) => (x) => maxPool(x, config.pool_size, config.strides, config.padding),
-  Dense: (config, {kernel, bias}) => {
-    const activate = activation(config.activation);
-    return (x) => {
+    ({linear: (x) => batchNorm(x, mean, variance, beta, gamma, config.epsilon)}),
+  MaxPooling2D: (config) => ({linear: (x) => maxPool(x, config.pool_size, config.strides, config.padding)}),
+  Dense: (config, {kernel, bias}) => ({
+    linear: (x) => {
       const product = matMul(x, kernel);
-      return activate(config.use_bias ? add(product, bias) : product);
-    };
-  },
+      return config.use_bias ? add(product, bias) : product;
+    },
+    activate: activation(config.activation),
+  }),
 };
 
 let backendReady = null;
@@ -106,7 +109,8 @@ function buildLayers(topology, weights) {
   return topology.model_config.config.layers.map(({class_name: type, config}) => {
     if (!(type in LAYERS)) throw new Error(`The model has a ${type} layer, which this page cannot run.`);
     try {
-      return {type, name: config.name, apply: LAYERS[type](config, weights[config.name] || {})};
+      const {linear = identity, activate = identity} = LAYERS[type](config, weights[config.name] || {});
+      return {type, name: config.name, linear, activate};
     } catch (error) {
       throw new Error(`The model's layer ${config.name} (${type}) cannot run here: ${error.message}.`);
     }
@@ -127,20 +131,23 @@ export async function loadClassifier(url) {
 }
 
 class Classifier {
-  constructor(layers, weights, metadata) {
-    this.network = layers;
+  constructor(network, weights, metadata) {
+    const {stages, logitsLayer} = metadata.structure;
+    const names = new Set(network.map(({name}) => name));
+    const unknown = [logitsLayer, ...stages.flatMap((stage) => stage.layers)].filter((name) => !names.has(name));
+    if (unknown.length) {
+      throw new Error(`The model's metadata names layers it does not have (${unknown.join(', ')}); ` +
+                      're-export it with `make site`.');
+    }
+    this.network = network;
     this.metadata = metadata;
-    // Each convolution is shown with the output of the layers that follow it (normalisation,
-    // activation): the index of that last layer, and the convolution's learned filters.
-    this.mapAfter = [];
-    this.layers = [];
-    layers.forEach(({type, name}, index) => {
-      if (type !== 'Conv2D') return;
-      let last = index;
-      while (layers[last + 1] && FOLLOWERS.has(layers[last + 1].type)) last++;
-      const {kernel} = weights[name];
-      this.mapAfter.push(last);
-      this.layers.push({name, kernelShape: kernel.shape, kernel: kernel.dataSync(), mapShape: null});
+    this.logitsLayer = logitsLayer;
+    // The convolutions the page shows: each one's output shape and learned filters, and the
+    // layer after which its feature maps are read (the last of its stage).
+    this.convolutions = stages.filter((stage) => stage.kind === 'convolution').map((stage) => {
+      const {kernel} = weights[stage.name];
+      return {name: stage.name, outputShape: stage.outputShape, mapsAfter: stage.layers.at(-1),
+              kernelShape: kernel.shape, kernel: kernel.dataSync()};
     });
   }
 
@@ -152,25 +159,29 @@ class Classifier {
     return memory().numTensors;
   }
 
-  // digit: imageSize x imageSize ink values in [0, 1]. Returns the class probabilities and the
-  // feature maps, each (height, width, channels) flattened.
+  // digit: imageSize x imageSize ink values in [0, 1]. Returns the class probabilities, the
+  // logits they come from, and each convolution's feature maps, (height, width, channels)
+  // flattened.
   predict(digit) {
     const {inputShape, preprocessing} = this.metadata;
     const started = performance.now();
     const scale = 255 * preprocessing.pixelScale;
     const outputs = tidy(() => {
       let x = tensor(Float32Array.from(digit, (value) => value * scale), [1, ...inputShape]);
-      const seen = [];
-      this.network.forEach(({apply}, index) => {
-        x = apply(x);
-        if (this.mapAfter.includes(index)) seen.push(x);
-      });
-      seen.forEach((map, index) => { this.layers[index].mapShape = map.shape.slice(1); });
-      return [x, ...seen];
+      let logits = null;
+      const maps = [];
+      for (const {name, linear, activate} of this.network) {
+        x = linear(x);
+        if (name === this.logitsLayer) logits = x;
+        x = activate(x);
+        if (this.convolutions.some(({mapsAfter}) => mapsAfter === name)) maps.push(x);
+      }
+      return [x, logits, ...maps];
     });
     // Read outside tidy: it would search the returned arrays, value by value, for tensors to keep.
-    const [probabilities, ...maps] = outputs.map((output) => output.dataSync());
+    const [probabilities, logits, ...maps] = outputs.map((output) => output.dataSync());
     dispose(outputs);
-    return {probabilities: Array.from(probabilities), maps, milliseconds: performance.now() - started};
+    return {probabilities: Array.from(probabilities), logits: Array.from(logits), maps,
+            milliseconds: performance.now() - started};
   }
 }

@@ -5,11 +5,6 @@ import {loadClassifier} from './classifier.js';
 import {pictureGreyLevels} from './picture.js';
 import {mnistLike, toInk} from './preprocess.js';
 
-// Below this top probability the page says it is unsure instead of naming a digit.
-const CLAIM_AT_LEAST = 0.6;
-// The brush's width as a share of the canvas: close to MNIST's pen once the digit is scaled down.
-const BRUSH_FRACTION = 0.08;
-
 const classifiers = new Map();  // model URL -> promise of its classifier, kept across pages
 
 function classifierFor(url) {
@@ -21,10 +16,11 @@ function classifierFor(url) {
   return classifiers.get(url);
 }
 
-function describe(probabilities, classNames) {
+// claimThreshold: below this top probability the page says it is unsure instead of naming a digit.
+function describe(probabilities, classNames, claimThreshold) {
   const top = probabilities.indexOf(Math.max(...probabilities));
   const confidence = probabilities[top];
-  if (confidence < CLAIM_AT_LEAST) {
+  if (confidence < claimThreshold) {
     return {claim: null, confidence,
             message: `Not sure: perhaps ${classNames[top]}, at ${Math.round(confidence * 100)}%.`};
   }
@@ -34,16 +30,18 @@ function describe(probabilities, classNames) {
 
 export async function mount(view) {
   view.setState('loading');
-  let classifier;
+  let classifier, brushWidth;
   try {
+    brushWidth = view.brushWidth;
     classifier = await classifierFor(view.modelUrl);
   } catch (error) {
     view.showError(error.message);
     return;
   }
-  const {classNames, preprocessing} = classifier.metadata;
+  const {classNames, preprocessing, claimThreshold} = classifier.metadata;
+  const {convolutions} = classifier;
   view.showClasses(classNames);
-  view.showLayers(classifier.layers);
+  view.showConvolutions(convolutions);
   view.exposeTensorCount(() => classifier.tensorCount);
 
   const classify = ({grey, width, height}) => {
@@ -51,20 +49,20 @@ export async function mount(view) {
     const digit = mnistLike(ink, width, height, preprocessing);
     view.showInput(digit, preprocessing.imageSize);
     if (!digit) {
-      view.showMaps(classifier.layers.map(() => null), classifier.layers);
+      view.showMaps(convolutions.map(() => null), convolutions);
       view.showPrediction({claim: null, confidence: null, probabilities: null, classNames, milliseconds: null,
                            message: 'Draw a digit from 0 to 9 in the box.'});
     } else {
       const {probabilities, maps, milliseconds} = classifier.predict(digit);
-      view.showMaps(maps, classifier.layers);
-      view.showPrediction({...describe(probabilities, classNames), probabilities, classNames, milliseconds,
-                           backend: classifier.backend});
+      view.showMaps(maps, convolutions);
+      view.showPrediction({...describe(probabilities, classNames, claimThreshold), probabilities, classNames,
+                           milliseconds, backend: classifier.backend});
     }
     view.setState('ready');
   };
 
   const sketch = new Sketch(view.canvas, {
-    brushFraction: BRUSH_FRACTION,
+    brushFraction: brushWidth,
     // The prediction takes a few milliseconds: it runs at once, to be shown in the same frame
     // as the stroke's end.
     onStrokeEnd: () => {

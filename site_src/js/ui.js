@@ -20,6 +20,16 @@ export class ClassifierView {
     return new URL(this.root.dataset.model, document.baseURI).href;
   }
 
+  // The brush's width as a share of the pad's, stated by the page (data-brush-width).
+  get brushWidth() {
+    const width = Number(this.root.dataset.brushWidth);
+    if (!(width > 0 && width < 1)) {
+      throw new Error(`The page gives no usable brush width ("${this.root.dataset.brushWidth}"); ` +
+                      'data-brush-width on #digit-classifier must be a share of the pad, such as 0.08.');
+    }
+    return width;
+  }
+
   on(id, event, handler) {
     const target = this.root.id === id ? this.root : this.root.querySelector(`#${id}`);
     target.addEventListener(event, handler);
@@ -61,11 +71,11 @@ export class ClassifierView {
       `Prediction in ${milliseconds.toFixed(1)} ms on the TensorFlow.js ${backend} backend.`;
   }
 
-  // The convolutional layers: for each, a canvas per feature map and per learned filter.
-  showLayers(layers) {
+  // The convolutions: for each, a canvas per feature map and per learned filter.
+  showConvolutions(convolutions) {
     const holder = this.root.querySelector('#digit-layers');
     holder.replaceChildren();
-    this.mapCanvases = layers.map(({name, mapShape: [height, width, channels], kernelShape: [size, , inputs]}) => {
+    this.mapCanvases = convolutions.map(({name, outputShape: [height, width, channels], kernelShape: [size, , inputs]}) => {
       const section = document.createElement('section');
       section.className = 'dc-layer';
       const heading = document.createElement('h3');
@@ -80,7 +90,7 @@ export class ClassifierView {
       holder.append(section);
       return {canvases: maps.children, filterCanvases: filters.children};
     });
-    layers.forEach(({kernel, kernelShape}, index) => {
+    convolutions.forEach(({kernel, kernelShape}, index) => {
       const [size, , inputs, outputs] = kernelShape;
       [...this.mapCanvases[index].filterCanvases].forEach((canvas, out) => {
         const values = new Float64Array(size * size);
@@ -95,9 +105,9 @@ export class ClassifierView {
 
   // Feature maps for the current input. Painting 120 small canvases costs more than the
   // prediction itself, so it waits until the visitor opens "Look inside the network".
-  showMaps(maps, layers) {
+  showMaps(maps, convolutions) {
     const inside = this.root.querySelector('#digit-inside');
-    this.pendingMaps = {maps, layers};
+    this.pendingMaps = {maps, convolutions};
     if (!this.watchingInside) {
       this.watchingInside = true;
       inside.addEventListener('toggle', () => inside.open && this.paintPendingMaps());
@@ -107,10 +117,10 @@ export class ClassifierView {
 
   paintPendingMaps() {
     if (!this.pendingMaps) return;
-    const {maps, layers} = this.pendingMaps;
+    const {maps, convolutions} = this.pendingMaps;
     this.pendingMaps = null;
     maps.forEach((values, index) => {
-      const [height, width, channels] = layers[index].mapShape;
+      const [height, width, channels] = convolutions[index].outputShape;
       [...this.mapCanvases[index].canvases].forEach((canvas, channel) => {
         const map = new Float64Array(height * width);
         for (let p = 0; p < map.length; p++) map[p] = values ? values[p * channels + channel] : 0;

@@ -9,6 +9,9 @@ from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+# The built site is served as GitHub Pages serves a project's site: under /<repository>/.
+SUBPATH = "cnn-qa"
+
 
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # the base class's signature

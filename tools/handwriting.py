@@ -13,7 +13,6 @@ import numpy as np
 
 NEIGHBOURS = [(-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1)]  # clockwise from north
 PAD_SHARE = 0.8  # MNIST's 28 pixels span this share of the drawing pad
-BRUSH_FRACTION = 0.08  # the page's brush as a share of the pad (BRUSH_FRACTION in site_src/js/demo.js)
 
 
 def ink(image: np.ndarray, dark: float = 0.5, faint: float = 0.3) -> np.ndarray:
@@ -93,18 +92,29 @@ def strokes(skeleton: np.ndarray) -> list[list[tuple[int, int]]]:
     return [path for path in paths if len(path) >= 2]
 
 
-def traced_digit(image: np.ndarray, every: int = 2) -> list[list[tuple[float, float]]]:
-    """An MNIST digit (28x28 uint8) as strokes of (x, y) points in [0, 1], in the middle of the pad.
+def traced_digit(image: np.ndarray, brush_width: float, every: int = 2) -> list[list[tuple[float, float]]]:
+    """An MNIST digit (28x28 uint8) as strokes of (x, y) points in [0, 1], in the middle of a pad
+    whose brush is ``brush_width`` of its width wide.
 
     Like a pointer's events, the points come every few pixels (``every``), with each stroke's end.
     """
     size = image.shape[0]
     to_pad = lambda value: 0.5 + (value + 0.5 - size / 2) / size * PAD_SHARE  # noqa: E731
     mask = ink(image)
-    brush_radius = BRUSH_FRACTION * size / PAD_SHARE / 2  # in MNIST pixels
+    brush_radius = brush_width * size / PAD_SHARE / 2  # in MNIST pixels
     wide = depth(mask) > brush_radius
     paths = strokes(thin(mask)) + strokes(outline(wide))
     return [[(to_pad(col), to_pad(row)) for row, col in [*path[:-1:every], path[-1]]] for path in paths]
+
+
+def brush_width(page) -> float:
+    """The demo's brush as a share of its pad, as the page states it."""
+    return float(page.locator("#digit-classifier").get_attribute("data-brush-width"))
+
+
+def replay(page, image: np.ndarray) -> None:
+    """Draw an MNIST digit on the demo's pad with the page's own brush, and wait for the answer."""
+    draw(page, traced_digit(image, brush_width(page)))
 
 
 def draw(page, strokes: list[list[tuple[float, float]]]) -> None:

@@ -1,4 +1,4 @@
-"""python -m tests.bench_page: what the live classifier costs a visitor, beside the common approach.
+"""python -m tools.bench_page: what the live classifier costs a visitor, beside the common approach.
 
 In headless Chromium, on the built site served under a project subpath: the gzipped bytes the demo
 page transfers, the time from navigation to `ready`, the time from the end of each stroke to the
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import importlib.util
 import json
 import statistics
 import sys
@@ -20,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.chromium import system_chromium
-from tests.handwriting import draw, traced_digit
-from tests.static_server import serve
+from model_build.output import REPOSITORY, model_dir, read_record
+from site_hooks.bundle import SITE_SRC, build_bundle
+from tools.chromium import system_chromium
+from tools.handwriting import brush_width, draw, traced_digit
+from tools.static_server import SUBPATH, serve
 
-ROOT = Path(__file__).resolve().parents[1]
-NODE_MODULES = ROOT / "site_src" / "node_modules" / "@tensorflow"
-SUBPATH = "cnn-qa"
+NODE_MODULES = SITE_SRC / "node_modules" / "@tensorflow"
 LOADS = 10  # cold loads timed for `ready`: this machine varies by a third from load to load
 PREDICTIONS = 300  # predictions timed per backend
 
@@ -139,10 +138,11 @@ def replay(browser, url: str, digits: np.ndarray, labels: np.ndarray) -> dict:
     page.add_init_script(WATCH_THE_PAGE)
     page.goto(url)
     page.wait_for_function("window.bench && window.bench.readyAt !== null")
+    brush = brush_width(page)
     right, missed = 0, []
     for index, (digit, label) in enumerate(zip(digits, labels, strict=True)):
         page.locator("#digit-clear").click()
-        draw(page, traced_digit(digit))
+        draw(page, traced_digit(digit, brush))
         read = page.locator("#digit-classifier").get_attribute("data-prediction")
         right += read == str(label)
         if read != str(label):
@@ -155,13 +155,6 @@ def replay(browser, url: str, digits: np.ndarray, labels: np.ndarray) -> dict:
             "last_timing": timing,
             "stroke_to_prediction_ms": summary([stroke["shown"] for stroke in strokes]),
             "stroke_to_next_frame_ms": summary([stroke["nextFrame"] for stroke in strokes])}
-
-
-def load_hooks():
-    spec = importlib.util.spec_from_file_location("site_hooks", ROOT / "site_src" / "hooks.py")
-    hooks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hooks)
-    return hooks
 
 
 def inference(browser, base: str) -> list[dict]:
@@ -196,7 +189,7 @@ def stage(root: Path, site: Path, exported: Path, digits: np.ndarray) -> None:
     wasm = NODE_MODULES / "tfjs-backend-wasm" / "dist"
     for path in [wasm / "tf-backend-wasm.min.js", *wasm.glob("*.wasm")]:
         (inference_dir / path.name).symlink_to(path)
-    load_hooks().bundle(("site_src/js/classifier.js",), inference_dir / "ours")
+    (inference_dir / "ours").symlink_to(build_bundle(("site_src/js/classifier.js",), root / "classifier").files)
 
 
 def kilobytes(count: int) -> str:
@@ -255,11 +248,10 @@ def report(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.bench_page", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--site", type=Path, default=ROOT / "site", help="the built site (make site)")
-    parser.add_argument("--model", type=Path, default=ROOT / "build" / "model", help="the model folder")
+    parser = argparse.ArgumentParser(prog="python -m tools.bench_page", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, default=REPOSITORY / "site", help="the built site (make site)")
     parser.add_argument("--digits", type=int, default=300, help="MNIST test digits to replay")
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench", help="where the report goes")
+    parser.add_argument("--out", type=Path, default=REPOSITORY / "build" / "bench", help="where the report goes")
     args = parser.parse_args(argv)
     if not (args.site / "demo" / "index.html").is_file():
         parser.error(f"no built site in {args.site}: run `make site` first")
@@ -269,8 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     from model_build.data import load_mnist
 
     mnist = load_mnist()
-    metrics = json.loads((args.model / "metrics.json").read_text())
-    exported = (args.model / metrics["model"]["path"]).parent
+    folder = model_dir()
+    exported = folder / read_record(folder).model.folder
     with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
         root = Path(scratch)
         stage(root, args.site, exported, mnist.x_test)

@@ -1,4 +1,4 @@
-"""python -m tests.screenshot: the README's picture of the demo, drawn as a visitor would draw it.
+"""python -m tools.screenshot: the README's picture of the demo, drawn as a visitor would draw it.
 
 Serves the built site, replays an MNIST test digit on the drawing pad in headless Chromium and
 saves the classifier's part of the page to docs/assets/demo.png.
@@ -10,18 +10,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from tests.chromium import system_chromium
-from tests.handwriting import draw, traced_digit
-from tests.static_server import serve
+from model_build.output import REPOSITORY
+from tools.chromium import system_chromium
+from tools.handwriting import replay
+from tools.static_server import serve
 
-ROOT = Path(__file__).resolve().parents[1]
 DIGIT = 0  # the first MNIST test digit, a 7
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.screenshot", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--site", type=Path, default=ROOT / "site", help="the built site (make site)")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "assets" / "demo.png")
+    parser = argparse.ArgumentParser(prog="python -m tools.screenshot", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, default=REPOSITORY / "site", help="the built site (make site)")
+    parser.add_argument("--out", type=Path, default=REPOSITORY / "docs" / "assets" / "demo.png")
     args = parser.parse_args(argv)
     if not (args.site / "demo" / "index.html").is_file():
         parser.error(f"no built site in {args.site}: run `make site` first")
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         page = browser.new_page(viewport={"width": 1100, "height": 900}, device_scale_factor=1)
         page.goto(f"{base}/demo/")
         page.wait_for_function("document.getElementById('digit-classifier').dataset.state === 'ready'")
-        draw(page, traced_digit(digit))
+        replay(page, digit)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         page.locator("#digit-classifier").screenshot(path=args.out)
         browser.close()

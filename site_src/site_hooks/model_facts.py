@@ -1,0 +1,276 @@
+"""The values of the page markers that describe the trained model, all taken from its build record:
+numbers, phrases, tables and figures.
+
+Each value is plain Markdown or HTML. Phrases are kept short and factual: the prose around them
+lives in the pages.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from mkdocs.exceptions import PluginError
+
+from model_build.output import BuildRecord, Encoding, Layer, TestDigit, Training
+from model_build.structure import Stage, Structure, convolutions_only
+
+# Where the build's published files land in the site.
+MODEL_URL = "model"
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+ENCODINGS = {"float32": ("32-bit floats", 32), "float16": ("16-bit floats", 16), "uint8": ("8-bit integers", 8)}
+SHARES = {16: "half", 8: "a quarter"}
+WEIGHTED_LAYERS = {"Conv2D": "convolutional", "Dense": "dense"}
+
+ImageUrl = Callable[[str], str]  # a path in the build's folder -> its address from the current page
+
+
+def model_values(record: BuildRecord, image_url: ImageUrl) -> dict[str, str]:
+    """Every marker about the model, by name."""
+    interface, training, config = record.interface, record.training, record.training.config
+    structure = interface.structure
+    height, width, _ = interface.input_shape
+    box = interface.preprocessing.digit_box
+    return {
+        "test_accuracy": f"{record.test_accuracy:.2%}",
+        "test_errors": f"{record.test_errors:,}",
+        "test_error_rate": f"{1 - record.test_accuracy:.2%}",
+        "test_images": f"{record.data.test_images:,}",
+        "train_images": f"{record.data.train_images:,}",
+        "validation_images": f"{config.validation_size:,}",
+        "parameters": f"{record.parameters:,}",
+        "baseline_parameters": f"{record.baseline_parameters:,}",
+        "depth": depth(record.layers),
+        "epochs": str(len(training.history["loss"])),
+        "batch_size": str(config.batch_size),
+        "learning_rate": f"{config.learning_rate:g}",
+        "warmup": warmup(config.warmup_epochs),
+        "training_minutes": f"{training.seconds / 60:.1f}",
+        "training_hardware": hardware(training),
+        "accuracy_floor": f"{config.accuracy_floor:.1%}",
+        "claim_threshold": f"{interface.claim_threshold:.0%}",
+        "input_side": str(width),
+        "input_size": f"{height}×{width}",
+        "digit_box": f"{box}×{box}",
+        "weights_storage": weights_storage(record.model.quantization),
+        "quantization_tolerance": f"{record.quantization_tolerance * 100:g} points",
+        "convolution_count": str(len(structure.convolutions)),
+        "kernel_sizes": series([size_text(stage.size) for stage in structure.convolutions]),
+        "convolution_padding": convolution_padding(structure.convolutions),
+        "poolings": poolings(structure),
+        **convolution_values(structure),
+        **pooling_arithmetic(record),
+        "layer_table": layer_table(record.layers),
+        "history_table": history_table(training.history),
+        "per_class_table": per_class_table(record.per_class_accuracy, record.confusion_matrix),
+        "quantization_table": quantization_table(record.encodings, record.model.quantization),
+        "confusion_matrix": confusion_table(record.confusion_matrix, interface.class_names),
+        "samples": digit_gallery(record.samples, image_url),
+        "misclassified": digit_gallery(record.misclassified, image_url),
+        "first_layer_filters": filters_figure(record, image_url),
+        "feature_maps": feature_map_figures(record, image_url),
+    }
+
+
+# --- Phrases -------------------------------------------------------------------------------------
+
+def series(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def size_text(size: tuple[int, int]) -> str:
+    return f"{size[0]}×{size[1]}"
+
+
+def stride_text(strides: tuple[int, int]) -> str:
+    return str(strides[0]) if strides[0] == strides[1] else f"{strides[0]} down and {strides[1]} across"
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    return " × ".join(map(str, shape))
+
+
+def volume_text(shape: tuple[int, ...]) -> str:
+    """'4 × 4 × 56 = 896'."""
+    total = 1
+    for side in shape:
+        total *= side
+    return f"{shape_text(shape)} = {total:,}"
+
+
+def depth(layers: tuple[Layer, ...]) -> str:
+    """The layers with weights, as papers count depth: '4 (3 convolutional, 1 dense)'."""
+    counts = {kind: sum(layer.type == type_ for layer in layers) for type_, kind in WEIGHTED_LAYERS.items()}
+    return f"{sum(counts.values())} ({', '.join(f'{count} {kind}' for kind, count in counts.items() if count)})"
+
+
+def warmup(epochs: float) -> str:
+    return "the first epoch" if epochs == 1 else f"the first {epochs:g} epochs"
+
+
+def hardware(training: Training) -> str:
+    gpus = "without a GPU" if not training.gpu_count else f"with {training.gpu_count} GPU(s)"
+    return f"{training.cpu_count} CPU cores, {gpus}"
+
+
+def weights_storage(quantization: str) -> str:
+    """'8-bit integers, a quarter of their 32-bit size'."""
+    name, bits = ENCODINGS[quantization]
+    return f"{name}, their full size" if bits == 32 else f"{name}, {SHARES[bits]} of their 32-bit size"
+
+
+def convolution_padding(convolutions: tuple[Stage, ...]) -> str:
+    """'no padding and a stride of 1', for each convolution or, when they agree, for all."""
+    def setting(stage: Stage) -> str:
+        padding = "no padding" if stage.padding == "valid" else '"same" padding'
+        return f"{padding} and a stride of {stride_text(stage.strides)}"
+
+    settings = [setting(stage) for stage in convolutions]
+    if len(set(settings)) == 1:
+        return settings[0]
+    return series([f"{each} in {stage.name}" for each, stage in zip(settings, convolutions, strict=True)])
+
+
+def poolings(structure: Structure) -> str:
+    """'a 2×2 max pooling with a stride of 2 after the first and after the third convolution'."""
+    places: dict[tuple, list[str]] = {}
+    for index, stage in enumerate(structure.stages):
+        if stage.is_convolution:
+            continue
+        before = sum(earlier.is_convolution for earlier in structure.stages[:index])
+        places.setdefault((stage.kind, stage.size, stage.strides), []).append(before)
+    if not places:
+        raise PluginError("The model has no pooling layer, and a page describes its pooling: "
+                          "reword the page or give the model a pooling layer.")
+    phrases = []
+    for (kind, size, strides), befores in places.items():
+        where = series([f"after the {ORDINALS[count - 1]}" if count else "before the first" for count in befores])
+        phrases.append(f"a {size_text(size)} {kind.replace('-', ' ')} with a stride of {stride_text(strides)} "
+                       f"{where} convolution")
+    return series(phrases)
+
+
+def convolution_values(structure: Structure) -> dict[str, str]:
+    """conv1_filters, conv1_kernel, conv1_input_depth, conv1_kernel_weights, conv1_output, and so on
+    for each convolution, numbered from 1 in the order the network applies them."""
+    values = {}
+    for number, stage in enumerate(structure.convolutions, start=1):
+        height, width = stage.size
+        values |= {
+            f"conv{number}_filters": str(stage.output_shape[-1]),
+            f"conv{number}_kernel": size_text(stage.size),
+            f"conv{number}_input_depth": str(stage.input_shape[-1]),
+            f"conv{number}_kernel_weights":
+                f"{height} × {width} × {stage.input_shape[-1]} = {stage.weights_per_filter:,}",
+            f"conv{number}_output": shape_text(stage.output_shape),
+        }
+    return values
+
+
+def pooling_arithmetic(record: BuildRecord) -> dict[str, str]:
+    """What pooling saves the output layer: its inputs and weights with and without the poolings."""
+    structure = record.structure
+    output = next(layer for layer in record.layers if layer.name == structure.logits_layer)
+    units = output.output_shape[-1]
+    pooled = structure.stages[-1].output_shape
+    unpooled = convolutions_only(structure, record.interface.input_shape)
+    inputs, unpooled_inputs = (shape[0] * shape[1] * shape[2] for shape in (pooled, unpooled))
+    if output.parameters != inputs * units + units:
+        raise PluginError(f"{output.name} does not take the last stage's {inputs:,} values directly, as the "
+                          "pooling page's arithmetic assumes: reword docs/concepts/pooling.md.")
+    unpooled_parameters = unpooled_inputs * units + units
+    return {
+        "pooled_volume": volume_text(pooled),
+        "dense_parameters": f"{inputs:,} × {units} + {units} = {output.parameters:,}",
+        "unpooled_volume": volume_text(unpooled),
+        "unpooled_dense_parameters": f"{unpooled_parameters:,}",
+        "unpooled_ratio": f"{unpooled_parameters / output.parameters:.0f}",
+    }
+
+
+# --- Tables --------------------------------------------------------------------------------------
+
+def markdown_table(header: list[str], rows: list[list[str]], align: list[str]) -> str:
+    """A Markdown table; ``align`` holds 'l' or 'r' per column."""
+    rule = ["---:" if side == "r" else "---" for side in align]
+    lines = [header, rule, *rows]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines) + "\n"
+
+
+def layer_table(layers: tuple[Layer, ...]) -> str:
+    rows = [[f"`{layer.name}`", layer.type, shape_text(layer.output_shape), f"{layer.parameters:,}"]
+            for layer in layers]
+    return markdown_table(["layer", "type", "output (height × width × depth)", "parameters"], rows,
+                          ["l", "l", "l", "r"])
+
+
+def confusion_table(matrix: tuple[tuple[int, ...], ...], class_names: tuple[str, ...]) -> str:
+    """Rows are the true digits, columns what the model read; the diagonal is in bold."""
+    rows = [[f"**{name}**", *(f"**{count}**" if i == j else (str(count) if count else "·")
+                              for j, count in enumerate(row))]
+            for i, (name, row) in enumerate(zip(class_names, matrix, strict=True))]
+    return markdown_table(["true ↓ read →", *class_names], rows, ["l"] + ["r"] * len(class_names))
+
+
+def history_table(history: dict[str, tuple[float, ...]]) -> str:
+    rows = [[str(epoch + 1), f"{loss:.4f}", f"{accuracy:.2%}", f"{val_loss:.4f}", f"{val_accuracy:.2%}"]
+            for epoch, (loss, accuracy, val_loss, val_accuracy) in enumerate(zip(
+                history["loss"], history["accuracy"], history["val_loss"], history["val_accuracy"], strict=True))]
+    return markdown_table(["epoch", "training loss", "training accuracy", "validation loss", "validation accuracy"],
+                          rows, ["r"] * 5)
+
+
+def per_class_table(per_class: dict[str, float], matrix: tuple[tuple[int, ...], ...]) -> str:
+    rows = [[name, f"{sum(matrix[i]):,}", f"{sum(matrix[i]) - matrix[i][i]}", f"{accuracy:.2%}"]
+            for i, (name, accuracy) in enumerate(per_class.items())]
+    return markdown_table(["digit", "test images", "errors", "accuracy"], rows, ["l", "r", "r", "r"])
+
+
+def quantization_table(encodings: tuple[Encoding, ...], chosen: str) -> str:
+    rows = [[f"**{e.quantization}** (published)" if e.quantization == chosen else e.quantization,
+             f"{e.test_accuracy:.2%}", f"{e.weights_gzip_bytes / 1000:.1f} KB"] for e in encodings]
+    return markdown_table(["weights", "test accuracy", "size, gzipped"], rows, ["l", "r", "r"])
+
+
+# --- Figures -------------------------------------------------------------------------------------
+
+def digit_gallery(digits: tuple[TestDigit, ...], image_url: ImageUrl) -> str:
+    """Test digits as a row of small captioned figures."""
+    figures = []
+    for digit in digits:
+        read = f"read {digit.prediction} ({digit.confidence:.0%})"
+        caption = f"{digit.label}: {read}" if digit.label != digit.prediction else read
+        figures.append(f'<figure><img src="{image_url(digit.image)}" width="56" height="56" '
+                       f'alt="Test digit {digit.index}, a {digit.label}, {read}">'
+                       f"<figcaption>{caption}</figcaption></figure>")
+    return '<div class="digit-gallery">\n' + "\n".join(figures) + "\n</div>\n"
+
+
+def filters_figure(record: BuildRecord, image_url: ImageUrl) -> str:
+    first = record.structure.convolutions[0]
+    averaged = f", averaged over its {first.input_shape[-1]} input channels" if first.input_shape[-1] > 1 else ""
+    return figure(image_url(record.figures.filters),
+                  f"The {first.output_shape[-1]} learned {size_text(first.size)} filters of {first.name}, the first "
+                  f"convolutional layer{averaged}: mid-grey is zero, lighter weights add the pixel under them, "
+                  "darker ones subtract it.")
+
+
+def feature_map_figures(record: BuildRecord, image_url: ImageUrl) -> str:
+    digit = record.figures.digit
+    parts = [figure(image_url(digit.image), f"Test digit {digit.index}, a {digit.label}, as the network gets it.")]
+    stages = {stage.name: stage for stage in record.structure.convolutions}
+    for maps in record.figures.feature_maps:
+        parts.append(figure(image_url(maps.image), maps_caption(stages[maps.stage])))
+    return "".join(parts)
+
+
+def maps_caption(stage: Stage) -> str:
+    height, width, channels = stage.output_shape
+    after = f", after {series(list(stage.layers[1:]))}" if len(stage.layers) > 1 else ""
+    return f"{stage.name}: {channels} feature maps of {height} × {width}{after}."
+
+
+def figure(url: str, caption: str) -> str:
+    return (f'<figure><img src="{url}" alt="{html.escape(caption)}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>\n")

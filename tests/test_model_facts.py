@@ -1,0 +1,75 @@
+"""The markers that describe the model, worked out from a hand-made record of a small CNN."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from mkdocs.exceptions import PluginError
+from sample_record import sample_record
+
+from model_build.structure import Structure
+from site_hooks.model_facts import confusion_table, model_values
+
+
+@pytest.fixture(scope="module")
+def values() -> dict[str, str]:
+    return model_values(sample_record(), lambda path: f"../model/{path}")
+
+
+def test_numbers_and_phrases_come_from_the_record(values):
+    assert values["parameters"] == "5,258"
+    assert values["baseline_parameters"] == "34,826"
+    assert values["depth"] == "3 (2 convolutional, 1 dense)"
+    assert values["claim_threshold"] == "75%"
+    assert values["input_size"] == "28×28" and values["input_side"] == "28" and values["digit_box"] == "20×20"
+    assert values["weights_storage"] == "16-bit floats, half of their 32-bit size"
+    assert values["quantization_tolerance"] == "0.1 points"
+    assert values["warmup"] == "the first 0.5 epochs"
+    assert values["training_hardware"] == "8 CPU cores, with 1 GPU(s)"
+    assert values["epochs"] == "2" and values["training_minutes"] == "1.5"
+
+
+def test_the_convolutions_and_poolings_are_described_from_the_structure(values):
+    assert values["convolution_count"] == "2"
+    assert values["kernel_sizes"] == "3×3 and 3×3"
+    assert values["convolution_padding"] == "no padding and a stride of 1"
+    assert values["poolings"] == "a 2×2 max pooling with a stride of 2 after the first and after the second convolution"
+    assert values["conv1_filters"] == "8" and values["conv1_kernel_weights"] == "3 × 3 × 1 = 9"
+    assert values["conv2_input_depth"] == "8" and values["conv2_kernel_weights"] == "3 × 3 × 8 = 72"
+    assert values["conv2_output"] == "11 × 11 × 16"
+    assert "conv3_filters" not in values
+
+
+def test_what_pooling_saves_the_dense_layer(values):
+    # Without pooling: 28 -> 26 -> 24, so 24 x 24 x 16 values reach the dense layer.
+    assert values["pooled_volume"] == "5 × 5 × 16 = 400"
+    assert values["dense_parameters"] == "400 × 10 + 10 = 4,010"
+    assert values["unpooled_volume"] == "24 × 24 × 16 = 9,216"
+    assert values["unpooled_dense_parameters"] == "92,170"
+    assert values["unpooled_ratio"] == "23"
+
+
+def test_figures_are_captioned_from_the_structure(values):
+    assert 'src="../model/figures/filters.png"' in values["first_layer_filters"]
+    assert "The 8 learned 3×3 filters of conv1" in values["first_layer_filters"]
+    assert "conv2: 16 feature maps of 11 × 11, after conv2_relu." in values["feature_maps"]
+    assert 'alt="Test digit 8, a 5, read 6 (51%)"' in values["misclassified"]
+
+
+def test_a_model_the_pages_cannot_describe_fails_the_build():
+    record = sample_record()
+    unpooled = Structure(record.structure.convolutions, record.structure.logits_layer)
+    with pytest.raises(PluginError, match="no pooling layer"):
+        model_values(dataclasses.replace(record, interface=dataclasses.replace(record.interface, structure=unpooled)),
+                     str)
+
+
+def test_the_confusion_matrix_bolds_the_diagonal_and_dots_the_zeros():
+    table = confusion_table(((5, 0), (1, 7)), ("0", "1"))
+    assert table.splitlines() == [
+        "| true ↓ read → | 0 | 1 |",
+        "| --- | ---: | ---: |",
+        "| **0** | **5** | · |",
+        "| **1** | 1 | **7** |",
+    ]

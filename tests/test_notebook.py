@@ -1,0 +1,22 @@
+"""The notebook runs again only when it or the model changed."""
+
+from __future__ import annotations
+
+import nbformat
+
+from site_hooks.notebook import has_run, notebook_key
+
+
+def test_the_key_follows_the_cells_and_the_model():
+    key = notebook_key(b"cells", "export-1")
+    assert key == notebook_key(b"cells", "export-1")
+    assert key != notebook_key(b"other cells", "export-1") and key != notebook_key(b"cells", "export-2")
+
+
+def test_a_run_counts_only_under_its_own_key(tmp_path):
+    target = tmp_path / "notebook.ipynb"
+    assert not has_run(target, "k")
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["cnn_qa"] = {"key": "k"}
+    nbformat.write(notebook, target)
+    assert has_run(target, "k") and not has_run(target, "another")
