@@ -11,7 +11,7 @@ from pathlib import Path
 
 from model_build.__main__ import build, parse_args, quiet_tensorflow
 from model_build.data import load_mnist
-from model_build.output import read_record
+from model_build.output import REPOSITORY, read_record
 
 # The Keras example's recipe: 15 epochs, batch 128, Adam at its default rate, no augmentation.
 BASELINE_EPOCHS = 15
@@ -73,17 +73,21 @@ def report(rows: list[dict], data_source: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m model_build.bench", description=__doc__)
-    parser.add_argument("--out", type=Path, default=Path("build/bench"), help="where the report goes")
+    parser.add_argument("--out", type=Path, default=REPOSITORY / "build" / "bench", help="where the report goes")
     args = parser.parse_args(argv)
     quiet_tensorflow()
     data = load_mnist()
     rows = [bench_ours(args.out / "model"), bench_baseline(data)]
-    text = report(rows, data.source)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "report.md").write_text(text)
-    (args.out / "report.json").write_text(json.dumps(rows, indent=2) + "\n")
-    print(text)
+    write_report(args.out, "report", report(rows, data.source), rows)
     return 0
+
+
+def write_report(folder: Path, name: str, text: str, data) -> None:
+    """A benchmark's report as Markdown and its figures as JSON, side by side; the Markdown printed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.md").write_text(text)
+    (folder / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
+    print(text)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import statistics
 import sys
 import tempfile
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from model_build.bench import write_report
 from model_build.output import REPOSITORY, model_dir, read_record
 from site_hooks.bundle import SITE_SRC, build_bundle
 from tools.chromium import system_chromium
@@ -277,11 +277,7 @@ def main(argv: list[str] | None = None) -> int:
                 "replay": replay(browser, demo, mnist.x_test[:args.digits], mnist.y_test[:args.digits]),
             }
         browser.close()
-    text = report(result)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "page.md").write_text(text)
-    (args.out / "page.json").write_text(json.dumps(result, indent=2) + "\n")
-    print(text)
+    write_report(args.out, "page", report(result), result)
     return 0
 
 
