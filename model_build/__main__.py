@@ -16,6 +16,7 @@ from model_build.config import TrainConfig
 from model_build.data import DataError, data_checksum, load_mnist
 from model_build.output import (
     DEFAULT_MODEL_DIR,
+    DENSE_KERAS_FILE,
     ENVIRONMENT_VARIABLE,
     FIGURES_FOLDER,
     KERAS_FILE,
@@ -25,14 +26,18 @@ from model_build.output import (
     SAMPLES_FOLDER,
     BuildRecord,
     Data,
+    Network,
+    ShiftAccuracy,
     Training,
     model_dir,
     staged_directory,
     write_record,
+    write_sample_pixels,
 )
 
-QUICK = {"train_limit": 6_000, "epochs": 3, "accuracy_floor": 0.95}
+QUICK = {"train_limit": 6_000, "epochs": 3, "accuracy_floor": 0.95, "dense_accuracy_floor": 0.85}
 FIGURE_DIGIT = 0  # the test digit whose feature maps the site shows (a 7)
+SHIFTS = range(9)  # pixels by which the test digits are moved to compare the two networks
 
 
 class BuildError(RuntimeError):
@@ -86,44 +91,46 @@ def build(args: argparse.Namespace) -> Path:
 
     data = load_mnist(args.data)
     # TensorFlow loads only when there is training or exporting to do.
-    import tensorflow as tf
     import tf_keras as keras
 
     from model_build import export, figures
-    from model_build.model import build_baseline, build_model
-    from model_build.train import predict, train
+    from model_build.model import build_baseline, build_dense, build_model
 
     started = time.perf_counter()
     previous = None if args.force else reusable_training(args.out, training_key)
     if previous:
-        print(f"Training inputs are unchanged: exporting the model trained before ({args.out / KERAS_FILE}).")
-        model, training = keras.models.load_model(args.out / KERAS_FILE), previous
+        print(f"Training inputs are unchanged: exporting the models trained before ({args.out / KERAS_FILE}).")
+        (model, training), (dense, dense_training) = (
+            (keras.models.load_model(args.out / name), kept) for name, kept in zip((KERAS_FILE, DENSE_KERAS_FILE),
+                                                                                   previous, strict=True))
     else:
-        model, run = train(build_model, data, config)
-        training = Training(
-            seconds=round(run["seconds"], 1),
-            history={name: tuple(round(float(v), 5) for v in values) for name, values in run["history"].items()},
-            config=config, cpu_count=os.cpu_count() or 1, gpu_count=len(tf.config.list_physical_devices("GPU")),
-        )
-    trained_accuracy = export.classification_metrics(data.y_test, predict(model, data.x_test))["test_accuracy"]
-    print(f"Test accuracy after training: {trained_accuracy:.4%} on {len(data.y_test):,} MNIST test images")
-    if trained_accuracy < config.accuracy_floor:
-        raise BuildError(
-            f"Test accuracy {trained_accuracy:.4%} is below the floor of {config.accuracy_floor:.2%}; "
-            "nothing was exported. Train longer (--epochs) or lower the floor (--accuracy-floor)."
-        )
+        model, training = trained(build_model, data, config)
+        dense, dense_training = trained(build_dense, data, config)
+    check_floor("CNN", model, data, config.accuracy_floor, "--accuracy-floor")
+    check_floor("fully connected network", dense, data, config.dense_accuracy_floor, "its floor in config.py")
 
     with staged_directory(args.out) as stage:
-        print("Converting to TensorFlow.js and checking each weight encoding on the test set ...")
+        print("Converting the CNN to TensorFlow.js and checking each weight encoding on the test set ...")
         chosen, encodings = export.export_smallest_faithful(model, stage, data.x_test, data.y_test)
-        if chosen.scores["test_accuracy"] < config.accuracy_floor:
-            raise BuildError(f"The exported model scores {chosen.scores['test_accuracy']:.4%}, below the floor.")
+        print("... and the fully connected network:")
+        dense_chosen, dense_encodings = export.export_smallest_faithful(dense, stage, data.x_test, data.y_test)
+        for name, kept, floor in (("CNN", chosen, config.accuracy_floor),
+                                  ("fully connected network", dense_chosen, config.dense_accuracy_floor)):
+            if kept.scores["test_accuracy"] < floor:
+                raise BuildError(f"The exported {name} scores {kept.scores['test_accuracy']:.4%}, below its floor.")
         (stage / KERAS_FILE).parent.mkdir()
         model.save(stage / KERAS_FILE)
+        dense.save(stage / DENSE_KERAS_FILE)
 
+        print("Measuring both networks on shifted test digits ...")
+        shifted = export.shift_accuracy({"cnn": chosen.model, "dense": dense_chosen.model}, data.x_test, data.y_test,
+                                        SHIFTS)
         interface = export.model_interface(model)
         errors = (chosen.probabilities.argmax(axis=1) != data.y_test).nonzero()[0][: export.MAX_MISCLASSIFIED_IMAGES]
         samples = [int((data.y_test == digit).nonzero()[0][0]) for digit in range(len(interface.class_names))]
+        # Besides the first of each digit, the one the model reads right but is least sure of.
+        read_right = (chosen.probabilities.argmax(axis=1) == data.y_test).nonzero()[0]
+        uncertain = int(read_right[chosen.probabilities[read_right].max(axis=1).argmin()])
         record = BuildRecord(
             version=RECORD_VERSION,
             training_key=training_key,
@@ -143,16 +150,48 @@ def build(args: argparse.Namespace) -> Path:
             versions={"python": platform.python_version(), **library_versions()},
             samples=export.digit_records(stage / SAMPLES_FOLDER, data.x_test, data.y_test, chosen.probabilities,
                                          samples),
+            sample_pixels=write_sample_pixels(stage, data.x_test, data.y_test, chosen.probabilities,
+                                              [*samples, uncertain]),
             misclassified=export.digit_records(stage / MISCLASSIFIED_FOLDER, data.x_test, data.y_test,
                                                chosen.probabilities, errors),
             figures=figures.write_figures(model, interface.structure, data.x_test, data.y_test, FIGURE_DIGIT,
                                           stage / FIGURES_FOLDER),
+            dense=Network(interface=export.model_interface(dense), model=dense_chosen.exported_model(stage),
+                          test_accuracy=dense_chosen.scores["test_accuracy"], parameters=dense.count_params(),
+                          layers=export.layer_table(dense), encodings=tuple(dense_encodings), training=dense_training),
+            shift_accuracy=tuple(ShiftAccuracy(pixels, cnn, dense_) for pixels, cnn, dense_
+                                 in zip(SHIFTS, shifted["cnn"], shifted["dense"], strict=True)),
             build_seconds=round(time.perf_counter() - started, 1),
         )
         write_record(stage, record)
-    print(f"Exported {args.out / record.model.path} ({record.test_accuracy:.4%} test accuracy) "
-          f"in {record.build_seconds:.0f} s")
+    print(f"Exported {args.out / record.model.path} ({record.test_accuracy:.4%} test accuracy) and "
+          f"{args.out / record.dense.model.path} ({record.dense.test_accuracy:.4%}) in {record.build_seconds:.0f} s")
     return args.out
+
+
+def trained(make_model, data, config: TrainConfig):
+    """A model made by ``make_model`` and trained, with the record of its training."""
+    import tensorflow as tf
+
+    from model_build.train import train
+
+    model, run = train(make_model, data, config)
+    return model, Training(
+        seconds=round(run["seconds"], 1),
+        history={name: tuple(round(float(v), 5) for v in values) for name, values in run["history"].items()},
+        config=config, cpu_count=os.cpu_count() or 1, gpu_count=len(tf.config.list_physical_devices("GPU")),
+    )
+
+
+def check_floor(name: str, model, data, floor: float, how: str) -> None:
+    from model_build.export import classification_metrics
+    from model_build.train import predict
+
+    accuracy = classification_metrics(data.y_test, predict(model, data.x_test))["test_accuracy"]
+    print(f"Test accuracy of the {name} after training: {accuracy:.4%} on {len(data.y_test):,} MNIST test images")
+    if accuracy < floor:
+        raise BuildError(f"The {name}'s test accuracy {accuracy:.4%} is below the floor of {floor:.2%}; nothing was "
+                         f"exported. Train longer (--epochs) or lower the floor ({how}).")
 
 
 def quiet_tensorflow() -> None:

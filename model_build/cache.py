@@ -14,11 +14,12 @@ from importlib import metadata
 from pathlib import Path
 
 from model_build.config import TrainConfig
-from model_build.output import KERAS_FILE, RecordError, Training, read_record
+from model_build.output import DENSE_KERAS_FILE, KERAS_FILE, RecordError, Training, read_record
 
 TRAINING_SOURCES = ("config.py", "data.py", "model.py", "train.py")
 # The output's layout and record, the browser's metadata and the figures are the export's.
-EXPORT_SOURCES = ("export.py", "preprocess.py", "figures.py", "output.py", "structure.py", "__main__.py")
+EXPORT_SOURCES = ("export.py", "preprocess.py", "figures.py", "output.py", "structure.py", "arithmetic.py",
+                  "__main__.py")
 PINNED_PACKAGES = ("tensorflow", "tf-keras", "tensorflowjs", "numpy", "pillow")
 
 
@@ -41,17 +42,17 @@ def _sources(names: tuple[str, ...]) -> bytes:
 def cache_keys(config: TrainConfig, data_sha256: str) -> tuple[str, str]:
     """The training key and the export key for a build with ``config`` on the given data.
 
-    The accuracy floor decides only whether the trained model ships, so it keys the export.
+    The accuracy floors decide only whether the trained models ship, so they key the export.
     """
     training_config = dataclasses.asdict(config)
-    floor = training_config.pop("accuracy_floor")
+    floors = [training_config.pop(name) for name in ("accuracy_floor", "dense_accuracy_floor")]
     training = _digest(
         _sources(TRAINING_SOURCES),
         json.dumps(training_config, sort_keys=True).encode(),
         data_sha256.encode(),
         json.dumps(library_versions(), sort_keys=True).encode(),
     )
-    return training, _digest(training.encode(), _sources(EXPORT_SOURCES), str(floor).encode())
+    return training, _digest(training.encode(), _sources(EXPORT_SOURCES), json.dumps(floors).encode())
 
 
 def is_up_to_date(out: Path, export_key: str) -> bool:
@@ -60,9 +61,11 @@ def is_up_to_date(out: Path, export_key: str) -> bool:
         record = read_record(out)
     except RecordError:
         return False
-    if record.export_key != export_key:
-        return False
-    model_json = out / record.model.path
+    return record.export_key == export_key and all(_is_whole(out / model.path)
+                                                   for model in (record.model, record.dense.model))
+
+
+def _is_whole(model_json: Path) -> bool:
     try:
         manifest = json.loads(model_json.read_text())["weightsManifest"]
     except (OSError, ValueError, KeyError):
@@ -70,12 +73,13 @@ def is_up_to_date(out: Path, export_key: str) -> bool:
     return all((model_json.parent / name).is_file() for group in manifest for name in group["paths"])
 
 
-def reusable_training(out: Path, training_key: str) -> Training | None:
-    """The previous build's training record when its trained model can be exported again."""
+def reusable_training(out: Path, training_key: str) -> tuple[Training, Training] | None:
+    """The previous build's training records (the CNN's and the dense network's) when its trained
+    models can be exported again."""
     try:
         record = read_record(out)
     except RecordError:
         return None
-    if record.training_key == training_key and (out / KERAS_FILE).is_file():
-        return record.training
+    if record.training_key == training_key and all((out / name).is_file() for name in (KERAS_FILE, DENSE_KERAS_FILE)):
+        return record.training, record.dense.training
     return None

@@ -18,6 +18,7 @@ import numpy as np
 import tf_keras as keras
 from PIL import Image
 
+from model_build.arithmetic import shift
 from model_build.data import CLASS_NAMES, IMAGE_SIZE
 from model_build.model import INPUT_SHAPE
 from model_build.output import (
@@ -142,6 +143,7 @@ class Candidate:
 
     quantization: str
     folder: Path
+    model: keras.Model  # as loaded back from the export
     probabilities: np.ndarray
     scores: dict  # classification_metrics()
     sizes: dict[str, int]  # sizes()
@@ -166,9 +168,10 @@ def export_smallest_faithful(model: keras.Model, parent: Path, images: np.ndarra
     candidates = []
     for quantization in QUANTIZATIONS:
         folder = export_tfjs(model, parent, quantization)
-        probabilities = predict(load_exported(folder), images)
-        candidates.append(Candidate(quantization, folder, probabilities, classification_metrics(labels, probabilities),
-                                    sizes(folder)))
+        exported = load_exported(folder)
+        probabilities = predict(exported, images)
+        candidates.append(Candidate(quantization, folder, exported, probabilities,
+                                    classification_metrics(labels, probabilities), sizes(folder)))
     reference = candidates[0].scores["test_accuracy"]
     faithful = [c for c in candidates if reference - c.scores["test_accuracy"] <= QUANTIZATION_TOLERANCE]
     chosen = min(faithful, key=lambda c: c.encoding.weights_gzip_bytes)
@@ -210,6 +213,21 @@ def classification_metrics(labels: np.ndarray, probabilities: np.ndarray) -> dic
 def layer_table(model: keras.Model) -> tuple[Layer, ...]:
     return tuple(Layer(name=layer.name, type=type(layer).__name__, output_shape=tuple(layer.output_shape[1:]),
                        parameters=layer.count_params()) for layer in model.layers)
+
+
+def shift_accuracy(models: dict[str, keras.Model], images: np.ndarray, labels: np.ndarray,
+                   shifts: range) -> dict[str, list[float]]:
+    """Each model's test accuracy with the images moved by each number of pixels: the mean over
+    moving them right, left, down and up, as they are, without centring them again."""
+    from model_build.train import predict
+
+    accuracy: dict[str, list[float]] = {name: [] for name in models}
+    for pixels in shifts:
+        moves = [(0, 0)] if pixels == 0 else [(pixels, 0), (-pixels, 0), (0, pixels), (0, -pixels)]
+        for name, model in models.items():
+            right = [(predict(model, shift(images, *move)).argmax(axis=1) == labels).mean() for move in moves]
+            accuracy[name].append(round(float(np.mean(right)), 6))
+    return accuracy
 
 
 def predict_logits(model: keras.Model, images: np.ndarray) -> np.ndarray:

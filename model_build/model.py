@@ -1,4 +1,5 @@
-"""The CNN the site explains and the browser runs, and the Keras example it is measured against.
+"""The CNN the site explains and the browser runs, the fully connected network it is set beside,
+and the Keras example it is measured against.
 
 Both use the Keras 2 API (``tf_keras``): TF.js 4.22 cannot load what Keras 3 saves.
 """
@@ -37,6 +38,21 @@ def build_model(filters: tuple[int, int, int] = (24, 40, 56)) -> keras.Sequentia
             keras.layers.Dense(len(CLASS_NAMES), activation="softmax", name="softmax"),
         ],
         name="digit_cnn",
+    )
+
+
+def build_dense(hidden: int = 64) -> keras.Sequential:
+    """A fully connected network for the same task, which the site sets beside the CNN: every
+    pixel is an input of its own, so nothing it learns in one place carries over to another."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=INPUT_SHAPE, name="digit"),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dense(hidden, activation="relu", name="hidden"),
+            keras.layers.Dropout(0.2, name="dropout"),
+            keras.layers.Dense(len(CLASS_NAMES), activation="softmax", name="softmax"),
+        ],
+        name="digit_dense",
     )
 
 

@@ -10,6 +10,7 @@ TensorFlow-free, so that reading a build never loads TensorFlow.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import dataclasses
 import json
@@ -32,10 +33,13 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL_DIR = REPOSITORY / "build" / "model"
 
 RECORD_FILE = "metrics.json"
-RECORD_VERSION = 2  # raise it whenever a field changes meaning, appears or goes
-KERAS_FILE = "keras/digit_cnn.keras"  # the float32 model, for re-exports and the notebook; not published
+RECORD_VERSION = 3  # raise it whenever a field changes meaning, appears or goes
+# The trained float32 models, for re-exports and the notebook; not published.
+KERAS_FILE = "keras/digit_cnn.keras"
+DENSE_KERAS_FILE = "keras/digit_dense.keras"
 MODEL_FOLDER_PREFIX = "tfjs-"  # tfjs-<content hash>/: model.json and its weight shards
 SAMPLES_FOLDER = "samples"
+SAMPLE_PIXELS_FILE = f"{SAMPLES_FOLDER}/pixels.json"  # the sample digits' pixels, for the explorers
 MISCLASSIFIED_FOLDER = "misclassified"
 FIGURES_FOLDER = "figures"
 # What the site publishes of the folder: the browser's model, the record and the pictures.
@@ -155,6 +159,29 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class Network:
+    """A second trained network, exported for the browser as the CNN is."""
+
+    interface: ModelInterface
+    model: ExportedModel
+    test_accuracy: float
+    parameters: int
+    layers: tuple[Layer, ...]
+    encodings: tuple[Encoding, ...]
+    training: Training
+
+
+@dataclass(frozen=True)
+class ShiftAccuracy:
+    """Test accuracy with every test digit moved by ``pixels`` (the mean of right, left, down and
+    up), without centring it again."""
+
+    pixels: int
+    cnn: float
+    dense: float
+
+
+@dataclass(frozen=True)
 class BuildRecord:
     """Everything the build measured and made, as written to metrics.json."""
 
@@ -177,9 +204,13 @@ class BuildRecord:
     seed: int
     data: Data
     versions: dict[str, str]
-    samples: tuple[TestDigit, ...]
+    samples: tuple[TestDigit, ...]  # the first test digit of each class
+    # Their pixels as JSON, with the test digit the model reads right but is least sure of.
+    sample_pixels: str
     misclassified: tuple[TestDigit, ...]
     figures: Figures
+    dense: Network  # the fully connected network set beside the CNN
+    shift_accuracy: tuple[ShiftAccuracy, ...]
     build_seconds: float
 
     @property
@@ -303,6 +334,22 @@ def staged_directory(final: Path) -> Iterator[Path]:
         final.rename(retired)
     stage.rename(final)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def write_sample_pixels(folder: Path, images, labels, probabilities, indices) -> str:
+    """The chosen test digits as JSON for the browser: label, the model's confidence, and pixels
+    (28x28 uint8, row by row, in base64). Returns the file's path relative to ``folder``."""
+    digits = [{"index": int(index), "label": int(labels[index]),
+               "confidence": round(float(probabilities[index].max()), 4),
+               "pixels": base64.b64encode(images[index].astype("uint8").tobytes()).decode()} for index in indices]
+    (folder / SAMPLE_PIXELS_FILE).write_text(json.dumps({"side": int(images.shape[1]), "digits": digits}) + "\n")
+    return SAMPLE_PIXELS_FILE
+
+
+def read_sample_pixels(folder: Path | None = None) -> dict[int, bytes]:
+    """The sample digits' pixels by test index: side x side bytes each."""
+    data = json.loads(((folder or model_dir()) / SAMPLE_PIXELS_FILE).read_text())
+    return {digit["index"]: base64.b64decode(digit["pixels"]) for digit in data["digits"]}
 
 
 def published_files(folder: Path) -> list[str]:

@@ -42,8 +42,10 @@ class SiteBuild:
         return {
             **{module: {f"{BUNDLE_URL}/{chunk}": "module" for chunk in chunks}
                for module, chunks in self.bundle.chunks.items() if module.endswith(".js")},
-            "wasm": {f"{BUNDLE_URL}/{WASM_SIMD}": "application/wasm"},
+                        "wasm": {f"{BUNDLE_URL}/{WASM_SIMD}": "application/wasm"},
             "model": {f"{MODEL_URL}/{self.record.model.path}": "application/json"},
+            "fc-model": {f"{MODEL_URL}/{self.record.dense.model.path}": "application/json"},
+            "samples": {f"{MODEL_URL}/{self.record.sample_pixels}": "application/json"},
         }
 
 

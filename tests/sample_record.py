@@ -3,6 +3,8 @@ records, which then need no TensorFlow and no build."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from model_build.config import TrainConfig
 from model_build.output import (
     RECORD_VERSION,
@@ -15,6 +17,8 @@ from model_build.output import (
     Figures,
     Layer,
     ModelInterface,
+    Network,
+    ShiftAccuracy,
     TestDigit,
     Training,
 )
@@ -43,7 +47,17 @@ LAYERS = (
 )
 
 
+DENSE_LAYERS = (
+    Layer("flatten", "Flatten", (784,), 0),
+    Layer("hidden", "Dense", (32,), 25_120),
+    Layer("softmax", "Dense", (10,), 330),
+)
+
+
 def sample_record() -> BuildRecord:
+    training = Training(seconds=90.0, history={name: (0.5, 0.9) for name in ("loss", "accuracy", "val_loss",
+                                                                               "val_accuracy")},
+                        config=TrainConfig(epochs=2, warmup_epochs=0.5), cpu_count=8, gpu_count=1)
     confusion = tuple(tuple(97 if i == j else (3 if j == (i + 1) % 10 else 0) for j in range(10)) for i in range(10))
     digit = TestDigit(index=0, label=7, prediction=7, confidence=0.98, image="samples/00000.png")
     return BuildRecord(
@@ -65,16 +79,26 @@ def sample_record() -> BuildRecord:
         parameters=5_258,
         baseline_parameters=34_826,
         layers=LAYERS,
-        training=Training(seconds=90.0, history={name: (0.5, 0.9) for name in
-                                                 ("loss", "accuracy", "val_loss", "val_accuracy")},
-                          config=TrainConfig(epochs=2, warmup_epochs=0.5), cpu_count=8, gpu_count=1),
+        training=training,
         seed=1,
         data=Data(sha256="d" * 64, source="hand-made", train_images=1_000, test_images=1_000),
         versions={"python": "3.11.7"},
         samples=(digit,),
+        sample_pixels="samples/pixels.json",
         misclassified=(TestDigit(index=8, label=5, prediction=6, confidence=0.51, image="misclassified/00008.png"),),
         figures=Figures(filters="figures/filters.png", digit=FigureDigit(index=0, label=7, image="figures/digit.png"),
                         feature_maps=(FeatureMaps("conv1", "figures/maps-conv1.png"),
                                       FeatureMaps("conv2", "figures/maps-conv2.png"))),
+        dense=Network(
+            interface=ModelInterface(input_shape=(28, 28, 1), class_names=CLASS_NAMES,
+                                     preprocessing=reference_preprocessing(), structure=Structure((), "softmax"),
+                                     claim_threshold=0.75),
+            model=ExportedModel(path="tfjs-ba9876543210/model.json", quantization="uint8", weights_bytes=25_450,
+                                weights_gzip_bytes=23_000, model_json_bytes=3_000, model_json_gzip_bytes=900),
+            test_accuracy=0.91, parameters=25_450, layers=DENSE_LAYERS,
+            encodings=(Encoding("float32", 0.91, 90_000), Encoding("uint8", 0.91, 23_000)),
+            training=dataclasses.replace(training, seconds=12.0)),
+        shift_accuracy=(ShiftAccuracy(0, 0.97, 0.91), ShiftAccuracy(1, 0.96, 0.85), ShiftAccuracy(2, 0.7, 0.6),
+                        ShiftAccuracy(3, 0.4, 0.45)),
         build_seconds=100.0,
     )

@@ -57,6 +57,20 @@ def test_figures_are_captioned_from_the_structure(values):
     assert 'alt="Test digit 8, a 5, read 6 (51%)"' in values["misclassified"]
 
 
+def test_the_fully_connected_network_and_the_shift_measurement(values):
+    assert values["fc_parameters"] == "25,450" and values["fc_test_accuracy"] == "91.00%"
+    assert values["fc_hidden"] == "32" and values["fc_weights_size"] == "23.0 KB"
+    assert values["input_pixels"] == "784" and values["augmentation_shift"] == "2"
+    assert values["shift_finding"] == (
+        "The CNN reads more of the moved digits at shifts of 0, 1 and 2 pixels, the fully connected network at least "
+        "as many at 3. Fewer than half are read right by the CNN from 3 pixels on and the fully connected network "
+        "from 3 pixels on.")
+    assert "| 3 | 40.0% | 45.0% |" in values["shift_table"]
+    figure = values["shift_figure"]
+    assert figure.startswith('<figure class="shift-figure"><svg') and figure.count("<circle") == 8
+    assert 'aria-labelledby="shift-figure-title"' in figure
+
+
 def test_a_model_the_pages_cannot_describe_fails_the_build():
     record = sample_record()
     unpooled = Structure(record.structure.convolutions, record.structure.logits_layer)

@@ -14,6 +14,7 @@ from sample_record import sample_record
 from model_build.output import (
     ENVIRONMENT_VARIABLE,
     RECORD_FILE,
+    RECORD_VERSION,
     REPOSITORY,
     ModelInterface,
     RecordError,
@@ -54,7 +55,7 @@ def rewritten(folder: Path, change) -> None:
 
 
 @pytest.mark.parametrize(("change", "complaint"), [
-    (lambda data: data.pop("version"), r"record format 1; this code reads 2\): run `make site`"),
+    (lambda data: data.pop("version"), rf"record format 1; this code reads {RECORD_VERSION}\): run `make site`"),
     (lambda data: data.update(version=99), r"record format 99"),
     (lambda data: data.pop("interface"), r"record lacks interface\): run `make site`"),
     (lambda data: data.update(surprise=1), r"record has unknown surprise"),

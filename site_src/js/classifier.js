@@ -142,6 +142,9 @@ class Classifier {
     this.network = network;
     this.metadata = metadata;
     this.logitsLayer = logitsLayer;
+    // As Keras counts them: every weight, the normalisation's running statistics included.
+    this.parameterCount = Object.values(weights).flatMap((layer) => Object.values(layer))
+      .reduce((count, weight) => count + weight.size, 0);
     // The convolutions the page shows: each one's output shape and learned filters, and the
     // layer after which its feature maps are read (the last of its stage).
     this.convolutions = stages.filter((stage) => stage.kind === 'convolution').map((stage) => {
@@ -183,5 +186,20 @@ class Classifier {
     dispose(outputs);
     return {probabilities: Array.from(probabilities), logits: Array.from(logits), maps,
             milliseconds: performance.now() - started};
+  }
+
+  // The class probabilities of `count` digits at once: digits holds count x imageSize x imageSize
+  // ink values in [0, 1]; the result count x classes values, digit by digit.
+  probabilitiesOf(digits, count) {
+    const {inputShape, preprocessing} = this.metadata;
+    const scale = 255 * preprocessing.pixelScale;
+    const output = tidy(() => {
+      let x = tensor(Float32Array.from(digits, (value) => value * scale), [count, ...inputShape]);
+      for (const {linear, activate} of this.network) x = activate(linear(x));
+      return x;
+    });
+    const probabilities = output.dataSync();
+    output.dispose();
+    return probabilities;
   }
 }

@@ -1,20 +1,11 @@
 // The digit classifier: draw a digit, and the CNN trained on MNIST reads it in the browser.
 
 import {Sketch} from './drawing.js';
-import {loadClassifier} from './classifier.js';
+import {rememberDrawing} from './explorers/digits.js';
+import {whyMap} from './explorers/why_view.js';
+import {classifierFor} from './models.js';
 import {pictureGreyLevels} from './picture.js';
 import {mnistLike, toInk} from './preprocess.js';
-
-const classifiers = new Map();  // model URL -> promise of its classifier, kept across pages
-
-function classifierFor(url) {
-  if (!classifiers.has(url)) {
-    const loading = loadClassifier(url);
-    loading.catch(() => classifiers.delete(url));  // a later visit tries again
-    classifiers.set(url, loading);
-  }
-  return classifiers.get(url);
-}
 
 // claimThreshold: below this top probability the page says it is unsure instead of naming a digit.
 function describe(probabilities, classNames, claimThreshold) {
@@ -43,6 +34,7 @@ export async function mount(view) {
   view.showClasses(classNames);
   view.showConvolutions(convolutions);
   view.exposeTensorCount(() => classifier.tensorCount);
+  const why = whyMap(view.whyMapRoot, classifier);
 
   const classify = ({grey, width, height}) => {
     const ink = toInk(grey, width, height, preprocessing.noiseSpreads);
@@ -57,8 +49,10 @@ export async function mount(view) {
       view.showMaps(maps, convolutions);
       view.showPrediction({...describe(probabilities, classNames, claimThreshold), probabilities, classNames,
                            milliseconds, backend: classifier.backend});
+      rememberDrawing(digit);  // for the explorers on the concept pages, in this tab only
     }
     view.setState('ready');
+    why.show(digit);
   };
 
   const sketch = new Sketch(view.canvas, {

@@ -1,5 +1,5 @@
-// Every page loads this small entry; the classifier and TensorFlow.js load only on the page that
-// has the classifier, KaTeX only on pages with math. Material's instant navigation swaps pages
+// Every page loads this small entry; the classifier and TensorFlow.js load only on the pages that
+// have the classifier or an explorer, KaTeX only on pages with math. Material's instant navigation swaps pages
 // without re-running scripts, so pages are watched through its document$ observable.
 
 import {ClassifierView} from './ui.js';
@@ -12,6 +12,27 @@ function mountClassifier() {
   import('./demo.js')
     .then(({mount}) => mount(view))
     .catch((error) => view.showError(`The classifier's code could not be loaded (${error.message}). Reload the page.`));
+}
+
+// Each explorer's view, loaded only on the page that has it.
+const EXPLORERS = {
+  'conv-explorer': () => import('./explorers/convolution_view.js'),
+  'pool-explorer': () => import('./explorers/pooling_view.js'),
+  'softmax-explorer': () => import('./explorers/softmax_view.js'),
+  'shift-explorer': () => import('./explorers/shift_view.js'),
+};
+
+function mountExplorers() {
+  for (const [id, load] of Object.entries(EXPLORERS)) {
+    const root = document.getElementById(id);
+    if (!root || root.dataset.mounted) continue;
+    root.dataset.mounted = 'true';
+    load().then(({mount}) => mount(root)).catch((error) => {
+      root.dataset.state = 'error';
+      root.setAttribute('aria-busy', 'false');
+      root.textContent = `The explorer could not start (${error.message}). Reload the page.`;
+    });
+  }
 }
 
 function typesetMath() {
@@ -34,6 +55,7 @@ function focusableScrollingTables() {
 
 function onPage() {
   mountClassifier();
+  mountExplorers();
   typesetMath();
   focusableScrollingTables();
 }

@@ -16,6 +16,10 @@ export class ClassifierView {
     return this.root.querySelector('#digit-canvas');
   }
 
+  get whyMapRoot() {
+    return this.root.querySelector('#why-map');
+  }
+
   get modelUrl() {
     return new URL(this.root.dataset.model, document.baseURI).href;
   }

@@ -34,6 +34,8 @@ def fill_page(markdown: str, page_url: str, record: BuildRecord, qa: dict) -> st
 
     values = model_values(record, site_url)
     values["model_json"] = site_url(record.model.path)
+    values["fc_model_json"] = site_url(record.dense.model.path)
+    values["sample_pixels"] = site_url(record.sample_pixels)
     if "[[qa]]" in markdown:
         values["qa"] = render_qa(qa, lambda answer: replace_markers(answer, values))
     return replace_markers(markdown, values)

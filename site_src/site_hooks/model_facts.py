@@ -49,7 +49,9 @@ def model_values(record: BuildRecord, image_url: ImageUrl) -> dict[str, str]:
         "training_hardware": hardware(training),
         "accuracy_floor": f"{config.accuracy_floor:.1%}",
         "claim_threshold": f"{interface.claim_threshold:.0%}",
-        "input_side": str(width),
+                "input_side": str(width),
+        "input_pixels": f"{height * width * interface.input_shape[2]:,}",
+        "augmentation_shift": f"{config.augmentation.max_shift:g}",
         "input_size": f"{height}×{width}",
         "digit_box": f"{box}×{box}",
         "weights_storage": weights_storage(record.model.quantization),
@@ -69,6 +71,7 @@ def model_values(record: BuildRecord, image_url: ImageUrl) -> dict[str, str]:
         "misclassified": digit_gallery(record.misclassified, image_url),
         "first_layer_filters": filters_figure(record, image_url),
         "feature_maps": feature_map_figures(record, image_url),
+        **fully_connected_values(record),
     }
 
 
@@ -187,6 +190,79 @@ def pooling_arithmetic(record: BuildRecord) -> dict[str, str]:
         "unpooled_dense_parameters": f"{unpooled_parameters:,}",
         "unpooled_ratio": f"{unpooled_parameters / output.parameters:.0f}",
     }
+
+
+def fully_connected_values(record: BuildRecord) -> dict[str, str]:
+    """The fully connected network set beside the CNN, and how both read shifted digits."""
+    dense = record.dense
+    hidden = [layer for layer in dense.layers if layer.type == "Dense"][:-1]
+    points = record.shift_accuracy
+    return {
+        "fc_parameters": f"{dense.parameters:,}",
+        "fc_test_accuracy": f"{dense.test_accuracy:.2%}",
+        "fc_weights_size": f"{dense.model.weights_gzip_bytes / 1000:.1f} KB",
+        "fc_hidden": series([str(layer.output_shape[-1]) for layer in hidden]) if hidden else "no",
+        "fc_training_seconds": f"{dense.training.seconds:.0f}",
+        "shift_largest": str(points[-1].pixels),
+        "shift_table": markdown_table(
+            ["moved by (pixels)", "CNN", "fully connected"],
+            [[str(point.pixels), f"{point.cnn:.1%}", f"{point.dense:.1%}"] for point in points], ["r", "r", "r"]),
+        "shift_figure": shift_figure(points),
+        "shift_finding": shift_finding(points),
+    }
+
+
+def shift_finding(points) -> str:
+    """What the shift measurement says, in a sentence that follows the numbers."""
+    ahead = [str(point.pixels) for point in points if point.cnn > point.dense]
+    behind = [str(point.pixels) for point in points if point.cnn <= point.dense]
+    if not behind:
+        verdict = "The CNN reads more of the moved digits than the fully connected network at every shift measured"
+    elif not ahead:
+        verdict = "The fully connected network reads as many of the moved digits as the CNN, or more, at every shift"
+    else:
+        verdict = (f"The CNN reads more of the moved digits at shifts of {series(ahead)} pixels, the fully "
+                   f"connected network at least as many at {series(behind)}")
+    halves = []
+    for name, label in (("cnn", "the CNN"), ("dense", "the fully connected network")):
+        below = next((point.pixels for point in points if getattr(point, name) < 0.5), None)
+        halves.append(f"{label} from {below} pixels on" if below is not None else f"{label} at no shift measured")
+    return f"{verdict}. Fewer than half are read right by {series(halves)}."
+
+
+def shift_figure(points) -> str:
+    """Test accuracy against the shift, both networks, as an inline SVG line chart."""
+    width, height, left, bottom, top, right = 360, 220, 48, 36, 12, 12
+    largest = max(point.pixels for point in points) or 1
+
+    def x(pixels: float) -> float:
+        return left + (width - left - right) * pixels / largest
+
+    def y(share: float) -> float:
+        return top + (height - top - bottom) * (1 - share)
+
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="shift-figure-title" '
+             'class="shift-figure-chart"><title id="shift-figure-title">Test accuracy of the CNN and of the fully '
+             'connected network against the shift of the test digits in pixels; the table beside gives the numbers'
+             '</title>']
+    for share in (0, 0.25, 0.5, 0.75, 1):
+        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(share):.1f}" y2="{y(share):.1f}"/>'
+                     f'<text x="{left - 6}" y="{y(share) + 4:.1f}" text-anchor="end">{share:.0%}</text>')
+    for point in points:
+        parts.append(f'<text x="{x(point.pixels):.1f}" y="{height - bottom + 16}" text-anchor="middle">'
+                     f'{point.pixels}</text>')
+    parts.append(f'<text x="{(left + width - right) / 2:.0f}" y="{height - 4}" text-anchor="middle">'
+                 'shift (pixels)</text>')
+    for name, label in (("cnn", "CNN"), ("dense", "fully connected")):
+        line = " ".join(f"{x(point.pixels):.1f},{y(getattr(point, name)):.1f}" for point in points)
+        parts.append(f'<polyline class="shift-{name}" points="{line}"/>')
+        parts += [f'<circle class="shift-{name}" cx="{x(point.pixels):.1f}" cy="{y(getattr(point, name)):.1f}" r="3"/>'
+                  for point in points]
+        last = points[-1]
+        parts.append(f'<text class="shift-{name}-label" x="{x(last.pixels) - 4:.1f}" '
+                     f'y="{y(getattr(last, name)) - 8:.1f}" text-anchor="end">{label}</text>')
+    parts.append("</svg>")
+    return '<figure class="shift-figure">' + "".join(parts) + "</figure>\n"
 
 
 # --- Tables --------------------------------------------------------------------------------------
