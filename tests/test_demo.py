@@ -120,11 +120,11 @@ def ink_width(page: Page) -> int:
     return max(int((np.flatnonzero(row == -1) - np.flatnonzero(row == 1)).max(initial=0)) for row in edges)
 
 
-def test_the_brush_comes_from_the_page_and_the_claim_threshold_from_the_model(browser, built_site, tmp_path):
+def test_the_brush_comes_from_the_page_and_the_claim_threshold_from_the_model(browser, built_site, tmp_path, record):
     site = copied_site(built_site, tmp_path)
     demo = site / "demo" / "index.html"
     demo.write_text(demo.read_text().replace('data-brush-width="', 'data-brush-width="0.2" data-was="', 1))
-    (model_json,) = (site / "model").glob("tfjs-*/model.json")
+    model_json = site / "model" / record.model.path
     model_json.write_text(model_json.read_text().replace('"claimThreshold": ', '"claimThreshold": 2, "was": ', 1))
     with watched_page(browser) as page, serve(tmp_path) as base:
         open_demo(page, f"{base}/{SUBPATH}/")

@@ -64,9 +64,10 @@ def test_convolution_matches_the_reference(tmp_path):
 def test_the_cells_behind_an_output_cell_match_the_reference(tmp_path):
     rng = np.random.default_rng(11)
     cases = [{"row": int(rng.integers(0, 6)), "col": int(rng.integers(0, 6)), "size": int(rng.integers(1, 8)),
-              "stride": int(rng.integers(1, 4)), "padding": int(rng.integers(0, 4)), "dilation": int(rng.integers(1, 4))}
-             for _ in range(CASES)]
-    results = run_in_node(tmp_path, "convolution.js", "module.receptiveCells(args.row, args.col, args.size, args)", cases)
+              "stride": int(rng.integers(1, 4)), "padding": int(rng.integers(0, 4)),
+              "dilation": int(rng.integers(1, 4))} for _ in range(CASES)]
+    results = run_in_node(tmp_path, "convolution.js", "module.receptiveCells(args.row, args.col, args.size, args)",
+                          cases)
     for case, result in zip(cases, results, strict=True):
         expected = arithmetic.receptive_cells(case["row"], case["col"], case["size"], case["stride"], case["padding"],
                                               case["dilation"])
@@ -144,9 +145,9 @@ def test_shifting_matches_the_reference(tmp_path, mnist):
 def test_occlusion_inputs_match_the_reference(tmp_path, mnist):
     digit = mnist.x_test[0] / 255
     cases = [{"patch": patch} for patch in (1, 3, 5, 9)]
-    call = ("(() => { const digit = Float32Array.from(%s); const centres = module.coveringCentres(digit, 28, "
-            "args.patch); return {centres, copies: module.occlusionInputs(digit, 28, args.patch, centres)}; })()"
-            % json.dumps(digit.ravel().astype(np.float32).tolist()))
+    pixels = json.dumps(digit.ravel().astype(np.float32).tolist())
+    call = ("(() => { const digit = Float32Array.from(" + pixels + "); const centres = module.coveringCentres(digit, "
+            "28, args.patch); return {centres, copies: module.occlusionInputs(digit, 28, args.patch, centres)}; })()")
     results = run_in_node(tmp_path, "occlusion.js", call, cases)
     for case, result in zip(cases, results, strict=True):
         reference = arithmetic.occlusion_inputs(digit.astype(np.float32), case["patch"])

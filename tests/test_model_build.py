@@ -76,7 +76,7 @@ def test_quick_run_trains_exports_and_then_reuses_its_output(tmp_path, mnist, ca
     # refused; the previous output stays as it was.
     code, printed, errors = build_here(capsys, "--quick", "--accuracy-floor", "0.9999", "--out", str(out))
     assert code == 1
-    assert "exporting the model trained before" in printed and "Epoch" not in printed
+    assert "exporting the models trained before" in printed and "Epoch" not in printed
     assert "below the floor of 99.99%; nothing was exported" in errors
     assert read_record(out) == record
 
@@ -84,7 +84,7 @@ def test_quick_run_trains_exports_and_then_reuses_its_output(tmp_path, mnist, ca
     write_record(out, dataclasses.replace(record, export_key="from older export code"))
     code, printed, errors = build_here(capsys, "--quick", "--out", str(out))
     assert code == 0, errors
-    assert "exporting the model trained before" in printed and "Epoch" not in printed
+    assert "exporting the models trained before" in printed and "Epoch" not in printed
     assert read_record(out).test_accuracy == record.test_accuracy
     assert (out / KERAS_FILE).is_file()
 

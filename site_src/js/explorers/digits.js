@@ -6,7 +6,7 @@ const DRAWING_KEY = 'cnn-qa:last-drawing';
 // digit: the network's input, side x side values in [0, 1], row by row.
 export function rememberDrawing(digit) {
   try {
-    sessionStorage.setItem(DRAWING_KEY, JSON.stringify(Array.from(digit, (value) => Math.round(value * 1e4) / 1e4)));
+    sessionStorage.setItem(DRAWING_KEY, JSON.stringify(Array.from(digit)));  // exactly: the explorers read it again
   } catch {
     // Storage can be turned off; the explorers then start from a test digit.
   }
