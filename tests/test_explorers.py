@@ -164,6 +164,9 @@ def test_the_softmax_explorer_shows_the_model_s_own_logits(page, site_url, sampl
 def test_the_shift_explorer_reads_the_moved_digit_with_both_networks(page, site_url, samples, exported_model,
                                                                       dense_model, record):
     state = open_explorer(page, site_url, "shift-explorer")
+    untouched = arithmetic.shift(samples[state["source"]], 5, 0)
+    np.testing.assert_allclose(numbers(state["input"]).reshape(28, 28), untouched, atol=ATTRIBUTE_PRECISION,
+                               err_msg="untouched, the digit sits five pixels right of centre")
     expect(page.locator("#shift-explorer")).to_contain_text(f"{record.parameters:,} parameters")
     expect(page.locator("#shift-explorer")).to_contain_text(f"{record.dense.parameters:,} parameters")
     rng = np.random.default_rng(23)

@@ -40,7 +40,7 @@ export function digitChoices(samples, preferred = (choices) => choices[0]) {
   const drawing = lastDrawing();
   const choices = samples.map(({name, index, label, confidence, pixels}) => ({
     name, confidence, pixels,
-    text: `A ${label} from MNIST's test set (no. ${index}; the model is ${SURE.format(confidence)} sure)`,
+    text: `A ${label}: MNIST test digit ${index}, read at ${SURE.format(confidence)}`,
   }));
   const first = preferred(choices);
   const rest = choices.filter((choice) => choice !== first);
