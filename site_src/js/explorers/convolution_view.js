@@ -4,7 +4,7 @@
 
 import {HAND_MADE, convolve, handMadeKernel, receptiveCells, resizeDigit} from './convolution.js';
 import {integer, oneOf} from './settings.js';
-import {ExplorerView, display, element, grid, loadInputs, numberTable, paintGrid} from './view.js';
+import {ExplorerView, allNumbers, display, element, grid, loadInputs, paintGrid} from './view.js';
 
 const HAND_MADE_NAMES = {
   'vertical-edges': 'Vertical edges (hand-made)', 'horizontal-edges': 'Horizontal edges (hand-made)',
@@ -49,11 +49,8 @@ export async function mount(root) {
   const formula = element('p', {class: 'explorer-formula'});
   const note = element('p', {class: 'explorer-note', 'aria-live': 'polite'});
   const sum = element('p', {class: 'explorer-sum'});
-  const numbers = element('details', {class: 'explorer-all-numbers'});
-  numbers.append(element('summary', {}, 'All the numbers'));
-  const tables = element('div');
-  numbers.append(tables);
-  root.append(figures, formula, note, cellPicker, sum, numbers);
+  const numbers = allNumbers();
+  root.append(figures, formula, note, cellPicker, sum, numbers.element);
 
   let chosen = null;  // [row, col] picked by the visitor; null: the strongest cell
   let current;
@@ -94,15 +91,9 @@ export async function mount(root) {
     formula.textContent = formulaText(width, size, options, output.side);
     note.textContent = sizeNote(width, size, options, output.side);
     sum.textContent = cell ? sumText(cell, cells, input, width, kernel, output) : '';
-    if (numbers.open) fillTables();
+    numbers.show([[`The input, ${width} × ${width}`, input, width],
+                  [`The output, ${output.side} × ${output.side}`, output.values, output.side]]);
   };
-
-  const fillTables = () => {
-    const {input, width, output} = current;
-    tables.replaceChildren(numberTable(`The input, ${width} × ${width}`, input, width),
-                           numberTable(`The output, ${output.side} × ${output.side}`, output.values, output.side));
-  };
-  numbers.addEventListener('toggle', () => numbers.open && fillTables());
 
   const pick = () => {
     const row = Number(rowInput.value) - 1, col = Number(colInput.value) - 1;

@@ -22,10 +22,16 @@ export function poolMap(input, side, size, stride, kind) {
   return {side: out, values};
 }
 
-// The share of cells whose value is the same in both maps, to within a millionth of the largest.
+// Of the cells lit in either map (not 0), the share whose value is the same in both, to within
+// a millionth of the largest value. Cells dark in both say nothing about a move, and would
+// swamp the count on a sparse map.
 export function sameShare(a, b) {
   const scale = Math.max(...a.map(Math.abs), ...b.map(Math.abs)) || 1;
-  let same = 0;
-  for (let i = 0; i < a.length; i++) same += Math.abs(a[i] - b[i]) <= 1e-6 * scale;
-  return a.length ? same / a.length : 1;
+  let lit = 0, same = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (Math.abs(a[i]) <= 1e-6 * scale && Math.abs(b[i]) <= 1e-6 * scale) continue;
+    lit++;
+    same += Math.abs(a[i] - b[i]) <= 1e-6 * scale;
+  }
+  return lit ? same / lit : 1;
 }

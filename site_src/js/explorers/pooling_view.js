@@ -5,7 +5,7 @@
 import {poolMap, sameShare} from './pooling.js';
 import {integer, oneOf} from './settings.js';
 import {shiftDigit} from './shift.js';
-import {ExplorerView, element, grid, loadInputs, numberTable, paintGrid} from './view.js';
+import {ExplorerView, allNumbers, element, grid, loadInputs, paintGrid} from './view.js';
 
 const PERCENT = new Intl.NumberFormat('en', {style: 'percent', maximumFractionDigits: 0});
 
@@ -37,11 +37,8 @@ export async function mount(root) {
     figures.append(figure);
   }
   const summary = element('p', {class: 'explorer-note', 'aria-live': 'polite'});
-  const numbers = element('details', {class: 'explorer-all-numbers'});
-  numbers.append(element('summary', {}, 'All the numbers'));
-  const tables = element('div');
-  numbers.append(tables);
-  root.append(figures, summary, numbers);
+  const numbers = allNumbers();
+  root.append(figures, summary, numbers.element);
 
   // Feature maps by digit and move, computed once each.
   const maps = new Map();
@@ -55,19 +52,15 @@ export async function mount(root) {
   };
   const channel = (values, index) => Float64Array.from({length: height * width}, (_, p) => values[p * channels + index]);
 
-  let current;
   const update = (settings) => {
     const input = channel(featureMaps(settings.digit, 0), settings.map);
     const moved = channel(featureMaps(settings.digit, settings.nudge), settings.map);
     const pooled = poolMap(input, width, settings['pool-size'], settings.stride, settings.pool);
     const movedPooled = poolMap(moved, width, settings['pool-size'], settings.stride, settings.pool);
-    current = {input, pooled};
     view.publish({source: settings.digit, input, output: pooled.values, 'output-size': String(pooled.side)});
     const changed = [];
     for (let cell = 0; cell < pooled.values.length; cell++) {
-      if (sameShare([pooled.values[cell]], [movedPooled.values[cell]]) < 1) {
-        changed.push([Math.floor(cell / pooled.side), cell % pooled.side]);
-      }
+      if (pooled.values[cell] !== movedPooled.values[cell]) changed.push([Math.floor(cell / pooled.side), cell % pooled.side]);
     }
     pooledGrid.cell = movedGrid.cell = Math.max(6, Math.floor(192 / Math.max(pooled.side, 1)));
     paintGrid(mapGrid, input, width);
@@ -79,15 +72,11 @@ export async function mount(root) {
     const kept = sameShare(input, moved), keptPooled = sameShare(pooled.values, movedPooled.values);
     summary.textContent = `Pooling keeps ${pooled.side * pooled.side} of ${height * width} values ` +
       `(${PERCENT.format(pooled.side ** 2 / (height * width))}). When the digit moves ${settings.nudge} ` +
-      `pixel${settings.nudge > 1 ? 's' : ''} right, ${PERCENT.format(kept)} of the feature map's values stay ` +
-      `the same, and ${PERCENT.format(keptPooled)} of the pooled map's.`;
-    if (numbers.open) fillTables();
+      `pixel${settings.nudge > 1 ? 's' : ''} right, ${PERCENT.format(kept)} of the feature map's lit cells keep ` +
+      `their value, and ${PERCENT.format(keptPooled)} of the pooled map's.`;
+    numbers.show([['The feature map', input, width], ['The pooled map', pooled.values, pooled.side],
+                  ['The pooled map of the moved digit', movedPooled.values, movedPooled.side]]);
   };
-  const fillTables = () => {
-    tables.replaceChildren(numberTable('The feature map', current.input, width),
-                           numberTable('The pooled map', current.pooled.values, current.pooled.side));
-  };
-  numbers.addEventListener('toggle', () => numbers.open && fillTables());
 
   const startDigit = choices[0].name;
   const strongestMap = (() => {

@@ -4,7 +4,7 @@
 import {argmax} from './softmax.js';
 import {integer, oneOf} from './settings.js';
 import {shiftDigit} from './shift.js';
-import {ExplorerView, element, grid, loadInputs, paintGrid} from './view.js';
+import {ExplorerView, allNumbers, element, grid, loadInputs, paintGrid} from './view.js';
 
 const PERCENT = new Intl.NumberFormat('en', {style: 'percent', maximumFractionDigits: 0});
 const COUNT = new Intl.NumberFormat('en');
@@ -38,7 +38,8 @@ export async function mount(root) {
   });
   const layout = element('div', {class: 'explorer-figures'});
   layout.append(figure, readings);
-  root.append(layout);
+  const numbers = allNumbers();
+  root.append(layout, numbers.element);
 
   const update = (settings) => {
     const digit = (choices.find((choice) => choice.name === settings.digit) || choices[0]).pixels;
@@ -50,6 +51,7 @@ export async function mount(root) {
       'cnn-probabilities': results[0], 'dense-probabilities': results[1],
     });
     paintGrid(input, moved, side);
+    numbers.show([[`The moved input, ${side} × ${side}`, moved, side]]);
     caption.textContent = `Moved ${settings['shift-x']} right and ${settings['shift-y']} down`;
     results.forEach((probabilities, index) => {
       const top = argmax(probabilities);

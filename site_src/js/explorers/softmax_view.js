@@ -7,6 +7,7 @@ import {decimal, integer, oneOf} from './settings.js';
 import {ExplorerView, display, element, loadInputs} from './view.js';
 
 const PERCENT = new Intl.NumberFormat('en', {style: 'percent', maximumFractionDigits: 1});
+const PRECISE = new Intl.NumberFormat('en', {maximumSignificantDigits: 7});
 
 export async function mount(root) {
   // Without a drawing, the test digit the model is least sure of: its probabilities spread.
@@ -63,7 +64,7 @@ export async function mount(root) {
       (temperature > 1 ? 'A temperature above 1 flattens the probabilities; their order stays.' :
         temperature < 1 ? 'A temperature below 1 sharpens them; their order stays.' : '');
     loss.textContent = `Cross-entropy loss if the answer is ${classNames[label]}: −ln p(${classNames[label]}) = ` +
-      `−ln ${display(p[label])} = ${display(lost)} (natural log, in nats).`;
+      `−ln ${PRECISE.format(p[label])} = ${display(lost)} (natural log, in nats).`;
     const second = argmax(p.map((value, index) => (index === top ? -1 : value)));
     const between = sigmoid((z[top] - z[second]) / temperature);
     const [a, b] = [classNames[top], classNames[second]];

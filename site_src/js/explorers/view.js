@@ -187,8 +187,27 @@ function divergingColour(share) {
   return `rgb(${mix(r)},${mix(g)},${mix(b)})`;
 }
 
-// The same numbers as a table, for reading and for screen readers.
-export function numberTable(caption, values, side) {
+// "All the numbers": the grids an explorer paints, as tables, for reading and for screen
+// readers. show([[caption, values, side], ...]) after each update; the tables are written only
+// while the details are open.
+export function allNumbers() {
+  const details = element('details', {class: 'explorer-all-numbers'});
+  details.append(element('summary', {}, 'All the numbers'));
+  const tables = element('div');
+  details.append(tables);
+  let grids = [];
+  const fill = () => tables.replaceChildren(...grids.map((grid) => numberTable(...grid)));
+  details.addEventListener('toggle', () => details.open && fill());
+  return {
+    element: details,
+    show(next) {
+      grids = next;
+      if (details.open) fill();
+    },
+  };
+}
+
+function numberTable(caption, values, side) {
   const table = element('table', {class: 'explorer-numbers'});
   table.append(element('caption', {}, caption));
   for (let row = 0; row < side; row++) {

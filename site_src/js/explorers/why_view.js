@@ -4,7 +4,7 @@
 
 import {coveringCentres, occlusionInputs, saliency} from './occlusion.js';
 import {integer} from './settings.js';
-import {ExplorerView, display, element, grid, paintGrid} from './view.js';
+import {ExplorerView, allNumbers, display, element, grid, paintGrid} from './view.js';
 
 const PATCHES = [1, 3, 5, 7, 9];
 const BATCH = 256;  // occluded copies per pass through the network
@@ -26,7 +26,8 @@ export function whyMap(root, classifier) {
     figures.append(figure);
   }
   const summary = element('p', {class: 'explorer-note', 'aria-live': 'polite'});
-  root.append(figures, summary);
+  const numbers = allNumbers();
+  root.append(figures, summary, numbers.element);
 
   let digit = null;
   let settings = view.start({patch: 5});
@@ -35,6 +36,7 @@ export function whyMap(root, classifier) {
       view.publish({source: 'drawing', input: '', class: '', saliency: ''});
       paintGrid(input, new Float64Array(side * side), side);
       paintGrid(map, new Float64Array(side * side), side);
+      numbers.show([]);
       summary.textContent = 'Draw a digit to see which of its pixels the answer rests on.';
       view.setState('ready');
       return;
@@ -53,6 +55,7 @@ export function whyMap(root, classifier) {
     view.publish({source: 'drawing', input: digit, class: classNames[top], saliency: drops});
     paintGrid(input, digit, side);
     paintGrid(map, drops, side, {signed: true});
+    numbers.show([['The input', digit, side], [`The drop in the probability of ${classNames[top]}`, drops, side]]);
     const largest = drops.indexOf(Math.max(...drops));
     summary.textContent = `Red pixels hold up the answer ${classNames[top]}: blanking the ${settings.patch} × ` +
       `${settings.patch} square around one lowers its probability, by up to ${display(drops[largest])} ` +
