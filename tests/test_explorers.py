@@ -268,3 +268,11 @@ def test_the_qa_links_open_each_explorer_in_the_case_it_discusses(page, built_si
         expect(page.locator(f"#{explorer}")).to_have_attribute("data-state", "ready")
         for name, value in parse_qsl(urlsplit(address).query):
             expect(page.locator(f'#{explorer} [name="{name}"]')).to_have_value(value)
+
+
+def test_a_link_to_the_occlusion_map_opens_it(page, site_url):
+    page.goto(f"{site_url}demo/#why-map")
+    expect(page.locator("#digit-classifier")).to_have_attribute("data-state", "ready")
+    expect(page.locator("#digit-inside")).to_have_attribute("open", "")
+    expect(page.locator("#why-map")).to_have_attribute("data-state", "ready")
+    expect(page.locator("#why-map .explorer-note")).to_contain_text("Draw a digit")

@@ -35,6 +35,7 @@ export async function mount(view) {
   view.showConvolutions(convolutions);
   view.exposeTensorCount(() => classifier.tensorCount);
   const why = whyMap(view.whyMapRoot, classifier);
+  view.openInsideFor(location.hash);
 
   const classify = ({grey, width, height}) => {
     const ink = toInk(grey, width, height, preprocessing.noiseSpreads);

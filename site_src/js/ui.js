@@ -20,6 +20,12 @@ export class ClassifierView {
     return this.root.querySelector('#why-map');
   }
 
+  // A link to something inside the network (#why-map, say) opens "Look inside the network".
+  openInsideFor(hash) {
+    const inside = this.root.querySelector('#digit-inside');
+    if (hash.length > 1 && inside.querySelector(hash)) inside.open = true;
+  }
+
   get modelUrl() {
     return new URL(this.root.dataset.model, document.baseURI).href;
   }

@@ -15,13 +15,12 @@ export function formatNumbers(values) {
 const DISPLAY = new Intl.NumberFormat('en', {maximumSignificantDigits: 3});
 export const display = (value) => DISPLAY.format(value).replace('-', '−');
 
-function element(tag, attributes = {}, text = '') {
+export function element(tag, attributes = {}, text = '') {
   const made = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) made.setAttribute(name, value);
   if (text) made.textContent = text;
   return made;
 }
-export {element};
 
 export class ExplorerView {
   // fields: [{name, label, kind: 'number' | 'range' | 'select', min, max, step, options, parse}],
@@ -45,7 +44,7 @@ export class ExplorerView {
     } else {
       input = element('input', {name, type: kind, min: String(min), max: String(max), step: String(step)});
       if (kind === 'range') {
-        const shown = element('output', {for: name, 'aria-hidden': 'true'});
+        const shown = element('output', {'aria-hidden': 'true'});  // the slider announces its own value
         input.addEventListener('input', () => { shown.textContent = input.value; });
         wrapper.append(input, shown);
         return wrapper;
