@@ -11,7 +11,7 @@ class Augmentation:
     """How far each training digit is moved, turned, stretched and thickened, drawn anew per step.
 
     Visitors draw off-centre, tilted, too big or too small, with a brush thicker or thinner than
-    MNIST's pen; the model sees all of that while it learns.
+    MNIST's pen and of one width all along; the model sees all of that while it learns.
     """
 
     max_shift: float = 2.0  # pixels, each axis
@@ -20,6 +20,10 @@ class Augmentation:
     max_aspect: float = 0.1  # relative change of height against width
     max_shear: float = 0.1
     stroke: tuple[float, float] = (-0.4, 0.8)  # <0 blends toward erosion, >0 toward dilation
+    # This share of the digits is drawn again along its skeleton with a round pen of a radius
+    # (pixels) in this range, as a brush on the demo draws (model_build/strokes.py).
+    redraw_share: float = 0.3
+    redraw_radius: tuple[float, float] = (0.8, 2.0)
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,26 @@
-"""Reference preprocessing: a picture of one digit to the 28x28 input MNIST would have made of it.
+"""Reference preprocessing: a picture of a digit, or of a number, to the 28x28 inputs MNIST would
+have made of its digits.
 
-MNIST's recipe: crop to the ink, scale to fit a 20x20 box keeping the aspect ratio, and place the
-result in the 28x28 image so that its centre of mass falls on the centre. The browser runs a
-port of these steps with the parameters from the model's metadata; the tests hold both to the
-same result, so every step is plain arithmetic that JavaScript repeats exactly (no library
-resampling, rounding half up).
+First the ink: the paper's level is taken off, locally where the light is uneven (a photo's
+bright and dark sides, a shadow), and with it the paper's grain. Then the digits: the ink is cut
+into connected pieces; lines and edges that cross the picture, and specks away from the
+writing, are left out; the rest is grouped into digits from left to right, the pieces of one
+digit being those that overlap across. Each digit then follows MNIST's recipe: crop to its ink,
+scale to fit a 20x20 box keeping the aspect ratio, and place the result in the 28x28 image so
+that its centre of mass falls on the centre.
+
+The browser runs a port of these steps with the parameters from the model's metadata; the
+tests hold both to the same result, so every step is plain arithmetic that JavaScript repeats
+exactly (no library filters or resampling, rounding half up, loops in the same order).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
+from scipy import ndimage
 
 from model_build.data import DIGIT_BOX, IMAGE_SIZE, MASS_CENTRE, PIXEL_SCALE
 from model_build.output import Preprocessing
@@ -21,32 +30,112 @@ INK_THRESHOLD = 0.1
 # Paper grain: anything within this many standard deviations of the paper's level is paper.
 NOISE_SPREADS = 6
 MAD_TO_SIGMA = 1.4826  # median absolute deviation to standard deviation, for normal noise
+# The paper's level is measured on a grid of about this many blocks along the longer side; where
+# it varies by more than UNEVEN_LIGHT across the picture, ink is measured against the local level.
+PAPER_BLOCKS = 24
+UNEVEN_LIGHT = 0.08
+# Ink reaching across this share of the picture's width or height is a ruled line or the paper's
+# edge, unless nothing else is there.
+SPANNING = 0.8
+# The writing starts from the heaviest piece of ink among those at least STRONG times as dark as
+# the darkest, and takes in every piece within NEAR times its size.
+STRONG = 0.5
+NEAR = 1.0
+# A digit wider than TOUCHING times its height is taken for digits that touch; one less than
+# SMALL times as tall as the tallest, or with less than SMALL squared times the ink of the
+# heaviest, is a speck, a dot or a dash, not a digit.
+TOUCHING = 1.6
+SMALL = 0.4
 
 
 def reference_preprocessing() -> Preprocessing:
     """These steps' parameters, as the browser's port receives them in the model's metadata."""
     return Preprocessing(image_size=IMAGE_SIZE, digit_box=DIGIT_BOX, mass_centre=MASS_CENTRE,
                          ink_threshold=INK_THRESHOLD, noise_spreads=NOISE_SPREADS, pixel_scale=PIXEL_SCALE,
-                         ink="light-on-dark", centring="centre-of-mass")
+                         ink="light-on-dark", centring="centre-of-mass", paper_blocks=PAPER_BLOCKS,
+                         uneven_light=UNEVEN_LIGHT, spanning=SPANNING, strong=STRONG, near=NEAR, touching=TOUCHING,
+                         small=SMALL)
 
 
 def round_half_up(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def to_ink(grey: np.ndarray, noise_spreads: float = NOISE_SPREADS) -> np.ndarray:
+def to_ink(grey: np.ndarray, noise_spreads: float = NOISE_SPREADS, paper_blocks: int = PAPER_BLOCKS,
+           uneven_light: float = UNEVEN_LIGHT) -> np.ndarray:
     """Grey levels in [0, 1] to ink in [0, 1], whichever way round the picture is.
 
     The border of a picture of a digit is mostly paper: when it is brighter than the middle of
-    the range, the ink is dark and the picture is inverted. The paper's level and grain (its
-    median and spread along the border) are then taken off, so that neither counts as ink.
+    the range, the ink is dark and the picture is inverted. Under even light the paper's level
+    and grain (its median and spread along the border) are taken off, so that neither counts as
+    ink. Under uneven light, ink is how much darker a pixel is than the paper around it, and the
+    grain is measured over the whole picture.
     """
     grey = np.asarray(grey, dtype=np.float64)
-    ink = 1.0 - grey if np.median(_border(grey)) > 0.5 else grey
-    paper = _border(ink)
-    level = np.median(paper)
-    floor = level + noise_spreads * MAD_TO_SIGMA * np.median(np.abs(paper - level))
+    light = grey if np.median(_border(grey)) > 0.5 else 1.0 - grey  # paper light, ink dark
+    paper = paper_level(light, paper_blocks)
+    if paper.max() - paper.min() <= uneven_light:
+        ink, sample = 1.0 - light, _border(1.0 - light)
+    else:
+        ink = np.clip(1.0 - light / np.maximum(paper, 1e-6), 0.0, 1.0)
+        sample = ink.ravel()
+    level = np.median(sample)
+    floor = level + noise_spreads * MAD_TO_SIGMA * np.median(np.abs(sample - level))
     return np.clip((ink - floor) / max(1.0 - floor, 1e-6), 0.0, 1.0)
+
+
+def paper_level(light: np.ndarray, blocks: int = PAPER_BLOCKS) -> np.ndarray:
+    """The paper's brightness around each pixel of ``light`` (paper light, ink dark).
+
+    The brightest pixel of each block is paper, as strokes are narrower than a block; the
+    brightest of each 3x3 neighbourhood of blocks, averaged over its 3x3 neighbourhood, is
+    spread smoothly over the picture, block centre to block centre.
+    """
+    height, width = light.shape
+    size = max(4, math.ceil(max(height, width) / blocks))
+    rows, cols = math.ceil(height / size), math.ceil(width / size)
+    brightest = np.zeros((rows, cols))
+    for row in range(rows):
+        for col in range(cols):
+            brightest[row, col] = light[row * size:(row + 1) * size, col * size:(col + 1) * size].max()
+    grid = _neighbourhood(_neighbourhood(brightest, np.max), np.mean)
+    return _spread(grid, size, height, width)
+
+
+def _neighbourhood(grid: np.ndarray, reduce) -> np.ndarray:
+    """Each cell of ``grid`` replaced by ``reduce`` of its 3x3 neighbourhood, edges repeated."""
+    rows, cols = grid.shape
+    padded = np.pad(grid, 1, mode="edge")
+    result = np.zeros_like(grid)
+    for row in range(rows):
+        for col in range(cols):
+            window = padded[row:row + 3, col:col + 3]
+            result[row, col] = window.max() if reduce is np.max else _sum_in_order(window) / 9
+    return result
+
+
+def _sum_in_order(values: np.ndarray) -> float:
+    """A plain left-to-right sum, as JavaScript adds (numpy adds pairwise)."""
+    total = 0.0
+    for value in values.ravel():
+        total += float(value)
+    return total
+
+
+def _spread(grid: np.ndarray, size: int, height: int, width: int) -> np.ndarray:
+    """Bilinear interpolation of ``grid``, whose cells' centres lie ``size`` pixels apart."""
+    rows, cols = grid.shape
+
+    def axis(count: int, cells: int):
+        position = np.clip((np.arange(count) + 0.5) / size - 0.5, 0, cells - 1)
+        low = np.floor(position).astype(int)
+        return low, np.minimum(low + 1, cells - 1), position - low
+
+    top, bottom, down = axis(height, rows)
+    left, right, across = axis(width, cols)
+    upper = grid[top][:, left] * (1 - across) + grid[top][:, right] * across
+    lower = grid[bottom][:, left] * (1 - across) + grid[bottom][:, right] * across
+    return upper * (1 - down[:, None]) + lower * down[:, None]
 
 
 def _border(image: np.ndarray) -> np.ndarray:
@@ -103,3 +192,127 @@ def mnist_like(ink: np.ndarray, image_size: int = IMAGE_SIZE, digit_box: int = D
     digit = np.zeros((image_size, image_size))
     digit[place_top:place_top + height, place_left:place_left + width] = patch
     return digit
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One connected piece of ink (8-connected pixels above the threshold)."""
+
+    label: int
+    box: tuple[int, int, int, int]  # top, left, bottom, right; bottom and right exclusive
+    area: int
+    mass: float  # the ink it holds
+    peak: float  # its darkest pixel
+
+
+@dataclass(frozen=True)
+class Digit:
+    """The pieces of ink that make one digit, and their box."""
+
+    labels: tuple[int, ...]
+    box: tuple[int, int, int, int]
+    touching: bool  # so wide for its height that it is most likely digits that touch
+
+
+def label_pieces(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """8-connected pieces of ``mask``, numbered from 1 in the order their first pixel comes, row
+    by row (as scipy numbers them); 0 is background."""
+    return ndimage.label(mask, structure=np.ones((3, 3), dtype=bool))
+
+
+def pieces_of(ink: np.ndarray, labels: np.ndarray, count: int) -> list[Piece]:
+    """Each piece's box, area, ink (added up pixel by pixel, row by row) and darkest pixel."""
+    index = np.flatnonzero(labels)
+    owner = labels.ravel()[index] - 1
+    values = ink.ravel()[index]
+    rows, cols = np.divmod(index, ink.shape[1])
+    mass, peak = np.zeros(count), np.zeros(count)
+    np.add.at(mass, owner, values)  # one at a time, in order: the sum JavaScript makes
+    np.maximum.at(peak, owner, values)
+    top, left = np.full(count, ink.shape[0]), np.full(count, ink.shape[1])
+    bottom, right = np.zeros(count, dtype=int), np.zeros(count, dtype=int)
+    np.minimum.at(top, owner, rows)
+    np.minimum.at(left, owner, cols)
+    np.maximum.at(bottom, owner, rows + 1)
+    np.maximum.at(right, owner, cols + 1)
+    area = np.bincount(owner, minlength=count)
+    return [Piece(label + 1, (int(top[label]), int(left[label]), int(bottom[label]), int(right[label])),
+                  int(area[label]), float(mass[label]), float(peak[label])) for label in range(count)]
+
+
+def _merged(first: tuple[int, int, int, int], second: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    return (min(first[0], second[0]), min(first[1], second[1]), max(first[2], second[2]), max(first[3], second[3]))
+
+
+def _gap(first: tuple[int, int, int, int], second: tuple[int, int, int, int]) -> int:
+    return max(second[0] - first[2], first[0] - second[2], second[1] - first[3], first[1] - second[3], 0)
+
+
+def writing(pieces: list[Piece], height: int, width: int, spanning: float = SPANNING, strong: float = STRONG,
+            near: float = NEAR) -> list[Piece]:
+    """The pieces that make the writing: what touches the picture's border (the paper's edge,
+    the table beyond, a line across) left out, or at least what spans the picture, unless
+    nothing else is there; then the heaviest strong piece, and every piece near what is taken."""
+    if not pieces:
+        return []
+    inside = [piece for piece in pieces if piece.box[0] > 0 and piece.box[1] > 0 and piece.box[2] < height
+              and piece.box[3] < width]
+    short = [piece for piece in pieces if piece.box[2] - piece.box[0] < spanning * height
+             and piece.box[3] - piece.box[1] < spanning * width]
+    candidates = inside or short or pieces
+    darkest = max(piece.peak for piece in candidates)
+    first = max((piece for piece in candidates if piece.peak >= strong * darkest), key=lambda piece: piece.mass)
+    taken, box = [first], first.box
+    grew = True
+    while grew:
+        grew = False
+        for piece in candidates:
+            reach = near * max(box[2] - box[0], box[3] - box[1])
+            if piece not in taken and _gap(box, piece.box) <= reach:
+                taken.append(piece)
+                box = _merged(box, piece.box)
+                grew = True
+    return sorted(taken, key=lambda piece: piece.label)
+
+
+def digits_of(pieces: list[Piece], touching: float = TOUCHING, small: float = SMALL) -> list[Digit]:
+    """The pieces grouped into digits, left to right: a piece joins the first digit it overlaps
+    across by at least half of the narrower one's width. Groups much shorter than the tallest
+    are left out."""
+    labels: list[list[int]] = []
+    boxes: list[tuple[int, int, int, int]] = []
+    mass_of = {piece.label: piece.mass for piece in pieces}
+    for piece in sorted(pieces, key=lambda piece: (piece.box[1], piece.label)):
+        for index, box in enumerate(boxes):
+            overlap = min(box[3], piece.box[3]) - max(box[1], piece.box[1])
+            if 2 * overlap >= min(box[3] - box[1], piece.box[3] - piece.box[1]):
+                labels[index].append(piece.label)
+                boxes[index] = _merged(box, piece.box)
+                break
+        else:
+            labels.append([piece.label])
+            boxes.append(piece.box)
+    masses = [_sum_in_order(np.array([mass_of[label] for label in group])) for group in labels]
+    tallest, heaviest = max((box[2] - box[0] for box in boxes), default=0), max(masses, default=0)
+    order = sorted((index for index, box in enumerate(boxes)
+                    if box[2] - box[0] >= small * tallest and masses[index] >= small * small * heaviest),
+                   key=lambda index: (boxes[index][1], index))
+    return [Digit(tuple(sorted(labels[index])), box, box[3] - box[1] > touching * (box[2] - box[0]))
+            for index, box in ((index, boxes[index]) for index in order)]
+
+
+def read_digits(ink: np.ndarray, threshold: float = INK_THRESHOLD, spanning: float = SPANNING, strong: float = STRONG,
+                near: float = NEAR, touching: float = TOUCHING, small: float = SMALL) -> list[tuple[Digit, np.ndarray]]:
+    """The digits in ``ink``, left to right, each with its own ink (the rest set to 0)."""
+    labels, count = label_pieces(ink > threshold)
+    kept = writing(pieces_of(ink, labels, count), *ink.shape, spanning, strong, near)
+    return [(digit, np.where(np.isin(labels, digit.labels), ink, 0.0)) for digit in digits_of(kept, touching, small)]
+
+
+def digit_inputs(grey: np.ndarray, preprocessing: Preprocessing | None = None) -> list[tuple[Digit, np.ndarray]]:
+    """A picture's grey levels to its digits, left to right, each with the input MNIST would have
+    made of it: the whole of what the page does with a drawing or a picture."""
+    p = preprocessing or reference_preprocessing()
+    ink = to_ink(grey, p.noise_spreads, p.paper_blocks, p.uneven_light)
+    return [(digit, mnist_like(own, p.image_size, p.digit_box, p.mass_centre, p.ink_threshold))
+            for digit, own in read_digits(ink, p.ink_threshold, p.spanning, p.strong, p.near, p.touching, p.small)]

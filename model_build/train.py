@@ -13,6 +13,7 @@ import tf_keras as keras
 
 from model_build.config import Augmentation, TrainConfig
 from model_build.data import IMAGE_SIZE, PIXEL_SCALE, Mnist
+from model_build.strokes import redraw
 
 
 def scale_pixels(images: np.ndarray | tf.Tensor) -> tf.Tensor:
@@ -70,30 +71,42 @@ def split_validation(data: Mnist, config: TrainConfig):
     return (x[:cut], y[:cut]), (x[cut:], y[cut:])
 
 
-def training_dataset(x: np.ndarray, y: np.ndarray, config: TrainConfig) -> tf.data.Dataset:
+def redrawn_images(x: np.ndarray, config: TrainConfig) -> np.ndarray:
+    """Every training digit drawn again with a pen of a random radius, for ``training_dataset``."""
+    low, high = config.augmentation.redraw_radius
+    return redraw(x, np.random.default_rng(config.seed).uniform(low, high, size=len(x)))
+
+
+def training_dataset(x: np.ndarray, redrawn: np.ndarray, y: np.ndarray, config: TrainConfig) -> tf.data.Dataset:
+    """Batches of augmented digits, each the original or, with the configured chance, redrawn."""
     batches = (
-        tf.data.Dataset.from_tensor_slices((x, y))
+        tf.data.Dataset.from_tensor_slices((x, redrawn, y))
         .shuffle(len(x), seed=config.seed, reshuffle_each_iteration=True)
         .batch(config.batch_size)
         .repeat()
     )
+
     # A step counter, not a shared random state, seeds each batch: parallel maps stay repeatable.
+    def batch(images, others, labels, step):
+        chosen = tf.random.stateless_uniform([tf.shape(images)[0], 1, 1], tf.stack([config.seed + 1, step]))
+        picked = tf.where(chosen < config.augmentation.redraw_share, others, images)
+        return augment(scale_pixels(picked), tf.stack([config.seed, step]), config.augmentation), labels
+
     return (
         tf.data.Dataset.zip((batches, tf.data.Dataset.counter()))
-        .map(
-            lambda xy, step: (augment(scale_pixels(xy[0]), tf.stack([config.seed, step]), config.augmentation), xy[1]),
-            num_parallel_calls=tf.data.AUTOTUNE,
-            deterministic=True,
-        )
+        .map(lambda xs, step: batch(*xs, step), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
         .prefetch(tf.data.AUTOTUNE)
     )
 
 
 def train(make_model: Callable[[], keras.Model], data: Mnist, config: TrainConfig, augment_data: bool = True,
-          optimizer: keras.optimizers.Optimizer | None = None) -> tuple[keras.Model, dict]:
+          optimizer: keras.optimizers.Optimizer | None = None,
+          redrawn: np.ndarray | None = None) -> tuple[keras.Model, dict]:
     """Build a model with ``make_model`` and fit it on MNIST's training images.
 
-    Returns the model and a record of its training: the history and the seconds it took.
+    ``redrawn``: the training images redrawn (``redrawn_images``), when another model's training
+    made them already. Returns the model and a record of its training: the history and the
+    seconds it took.
     """
     # Seeded before the model exists: Keras draws the initial weights when the layers are built.
     keras.utils.set_random_seed(config.seed)
@@ -102,7 +115,8 @@ def train(make_model: Callable[[], keras.Model], data: Mnist, config: TrainConfi
     (x_fit, y_fit), (x_val, y_val) = split_validation(data, config)
     steps = math.ceil(len(x_fit) / config.batch_size)
     if augment_data:
-        dataset = training_dataset(x_fit, y_fit, config)
+        dataset = training_dataset(x_fit, redrawn if redrawn is not None else redrawn_images(x_fit, config), y_fit,
+                                   config)
     else:
         dataset = (
             tf.data.Dataset.from_tensor_slices((scale_pixels(x_fit), y_fit))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tools.handwriting import depth, ink, outline, strokes, thin, traced_digit
+from model_build.strokes import thin
+from tools.handwriting import depth, ink, outline, strokes, traced_digit
 
 BRUSH = 0.08  # a share of the pad, as the demo page states its brush
 

@@ -14,25 +14,25 @@ from model_build.output import REPOSITORY, to_metadata
 from model_build.preprocess import (
     area_resize,
     centre_of_mass,
+    digit_inputs,
     ink_box,
     mnist_like,
     reference_preprocessing,
     to_ink,
 )
 from model_build.train import predict
+from tools.numbers import number_picture
+from tools.photos import grey_levels, photo_set
 
 SAMPLE = 2_000
 PREPROCESS_JS = REPOSITORY / "site_src" / "js" / "preprocess.js"
 RUN_PORT = """
 import {readFileSync} from 'node:fs';
-import {toInk, mnistLike} from '%s';
+import {digitInputs} from '%s';
 const {pictures, parameters} = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const digits = pictures.map(({grey, width, height}) => {
-  const ink = toInk(Float64Array.from(grey), width, height, parameters.noiseSpreads);
-  const digit = mnistLike(ink, width, height, parameters);
-  return digit && Array.from(digit);
-});
-console.log(JSON.stringify(digits));
+const results = pictures.map(({grey, width, height}) => digitInputs(Float64Array.from(grey), width, height, parameters)
+  .map(({box, touching, input}) => ({box, touching, input: input && Array.from(input)})));
+console.log(JSON.stringify(results));
 """
 
 
@@ -95,22 +95,29 @@ def dark_on_light_pictures(mnist, count: int, seed: int) -> list[np.ndarray]:
 
 
 def test_the_browser_port_matches_the_reference(tmp_path, mnist):
-    pictures = [*dark_on_light_pictures(mnist, 40, seed=2), np.ones((50, 70)), np.zeros((30, 30))]
-    parameters = to_metadata(reference_preprocessing())
+    """Pictures of every kind the page meets, through both: the same digits, boxes and inputs."""
+    rng = np.random.default_rng(7)
+    photos = [grey_levels(photo.rgb) for photo, _ in photo_set(mnist.x_test[:8], mnist.y_test[:8], seed=3)]
+    numbers = [number_picture(list(mnist.x_test[start:start + count]), rng, touching=start % 2 == 1)
+               for start, count in ((10, 2), (20, 4), (31, 3), (40, 8))]
+    pictures = [*dark_on_light_pictures(mnist, 30, seed=2), *photos, *numbers, np.ones((50, 70)),
+                np.zeros((30, 30))]
+    preprocessing = reference_preprocessing()
     (tmp_path / "input.json").write_text(json.dumps({
         "pictures": [{"grey": p.ravel().tolist(), "width": p.shape[1], "height": p.shape[0]} for p in pictures],
-        "parameters": parameters,
+        "parameters": to_metadata(preprocessing),
     }))
     (tmp_path / "run.mjs").write_text(RUN_PORT % PREPROCESS_JS.as_uri())
     result = subprocess.run(["node", str(tmp_path / "run.mjs"), str(tmp_path / "input.json")],
                             capture_output=True, text=True, check=True)
     ported = json.loads(result.stdout)
     assert len(ported) == len(pictures)
-    for picture, digit in zip(pictures, ported, strict=True):
-        ink = to_ink(picture, parameters["noiseSpreads"])
-        reference = mnist_like(ink, parameters["imageSize"], parameters["digitBox"], parameters["massCentre"],
-                               parameters["inkThreshold"])
-        if reference is None:
-            assert digit is None
-        else:
-            np.testing.assert_allclose(np.array(digit).reshape(reference.shape), reference, atol=1e-9)
+    several = 0
+    for picture, digits in zip(pictures, ported, strict=True):
+        reference = digit_inputs(picture, preprocessing)
+        assert [(list(digit.box), digit.touching) for digit, _ in reference] == \
+            [(digit["box"], digit["touching"]) for digit in digits]
+        for (_, expected), digit in zip(reference, digits, strict=True):
+            np.testing.assert_allclose(np.array(digit["input"]).reshape(expected.shape), expected, atol=1e-9)
+        several += len(digits) > 1
+    assert several >= 3, "numbers of several digits went through both"

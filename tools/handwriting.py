@@ -3,15 +3,16 @@
 Each digit's ink is thinned to a one-pixel skeleton (Zhang and Suen's algorithm), and the skeleton
 is walked into strokes: from each loose end, then around what is left (the loops of 0, 6, 8, 9).
 Where the ink is wider than the page's brush (a loop the writer filled in, a pressed-down bar),
-a skeleton alone would draw a thin line; the tracer also goes round inside that ink, as a writer
-with a thinner pen would have done to make it.
+a skeleton alone would draw a thin line; the tracer also goes round inside that ink, ring within
+ring a brush's width apart until it is filled, as a writer with a thinner pen would have done.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-NEIGHBOURS = [(-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1)]  # clockwise from north
+from model_build.strokes import NEIGHBOURS, thin
+
 PAD_SHARE = 0.8  # MNIST's 28 pixels span this share of the drawing pad
 
 
@@ -48,28 +49,6 @@ def outline(mask: np.ndarray) -> np.ndarray:
     return mask & ~interior
 
 
-def thin(mask: np.ndarray) -> np.ndarray:
-    """Zhang-Suen thinning of a boolean image (1984), kept one pixel wide and connected."""
-    image = np.pad(mask.astype(np.uint8), 1)
-    while True:
-        changed = False
-        for step in (0, 1):
-            p = [np.roll(np.roll(image, -dy, 0), -dx, 1) for dy, dx in NEIGHBOURS]
-            count = sum(p)
-            transitions = sum(((p[i] == 0) & (p[(i + 1) % 8] == 1)).astype(int) for i in range(8))
-            north, east, south, west = p[0], p[2], p[4], p[6]
-            if step == 0:
-                first, second = north * east * south, east * south * west
-            else:
-                first, second = north * east * west, north * south * west
-            remove = (image == 1) & (count >= 2) & (count <= 6) & (transitions == 1) & (first == 0) & (second == 0)
-            if remove.any():
-                image[remove] = 0
-                changed = True
-        if not changed:
-            return image[1:-1, 1:-1].astype(bool)
-
-
 def strokes(skeleton: np.ndarray) -> list[list[tuple[int, int]]]:
     """The skeleton's pixels as pen strokes of (row, column) points, each a connected walk."""
     left = {tuple(point) for point in np.argwhere(skeleton)}
@@ -92,18 +71,26 @@ def strokes(skeleton: np.ndarray) -> list[list[tuple[int, int]]]:
     return [path for path in paths if len(path) >= 2]
 
 
-def traced_digit(image: np.ndarray, brush_width: float, every: int = 2) -> list[list[tuple[float, float]]]:
+def traced_digit(image: np.ndarray, brush_width: float, every: int = 2,
+                 inner_loops: bool = True) -> list[list[tuple[float, float]]]:
     """An MNIST digit (28x28 uint8) as strokes of (x, y) points in [0, 1], in the middle of a pad
     whose brush is ``brush_width`` of its width wide.
 
     Like a pointer's events, the points come every few pixels (``every``), with each stroke's end.
+    Without ``inner_loops``, only the skeleton is drawn, however wide the ink.
     """
     size = image.shape[0]
     to_pad = lambda value: 0.5 + (value + 0.5 - size / 2) / size * PAD_SHARE  # noqa: E731
     mask = ink(image)
     brush_radius = brush_width * size / PAD_SHARE / 2  # in MNIST pixels
-    wide = depth(mask) > brush_radius
-    paths = strokes(thin(mask)) + strokes(outline(wide))
+    paths = strokes(thin(mask))
+    if inner_loops:
+        # Rings a brush's width apart, from the edge inwards, until the ink is filled.
+        depths = depth(mask)
+        level = brush_radius
+        while (depths > level).any():
+            paths += strokes(outline(depths > level))
+            level += 2 * brush_radius
     return [[(to_pad(col), to_pad(row)) for row, col in [*path[:-1:every], path[-1]]] for path in paths]
 
 
@@ -131,3 +118,20 @@ def draw(page, strokes: list[list[tuple[float, float]]]) -> None:
         # Checked every frame: expect's back-off would make replaying many digits slow.
         page.wait_for_function("document.getElementById('digit-classifier').dataset.state === 'ready'",
                                polling="raf")
+
+
+def traced_number(images: list[np.ndarray], brush_width: float, aspect: float,
+                  rng: np.random.Generator | None = None) -> list[list[tuple[float, float]]]:
+    """MNIST digits written side by side on a pad ``aspect`` times as wide as it is high: each
+    digit traced as ``traced_digit`` traces it, in a slot of its own across the pad, a little
+    higher or lower than its neighbours when ``rng`` is given."""
+    slot = 1 / len(images)
+    # Each digit's 28-pixel frame spans the slot, or the pad's height if that is less.
+    scale = min(slot * aspect, 1.0)
+    strokes = []
+    for index, image in enumerate(images):
+        lift = float(rng.uniform(-0.05, 0.05)) if rng is not None else 0.0
+        for stroke in traced_digit(image, brush_width / scale):
+            strokes.append([((index + 0.5) * slot + (x - 0.5) * scale / aspect, 0.5 + lift + (y - 0.5) * scale)
+                            for x, y in stroke])
+    return strokes

@@ -5,18 +5,41 @@ import {rememberDrawing} from './explorers/digits.js';
 import {whyMap} from './explorers/why_view.js';
 import {classifierFor} from './models.js';
 import {pictureGreyLevels} from './picture.js';
-import {mnistLike, toInk} from './preprocess.js';
+import {digitInputs} from './preprocess.js';
 
-// claimThreshold: below this top probability the page says it is unsure instead of naming a digit.
-function describe(probabilities, classNames, claimThreshold) {
-  const top = probabilities.indexOf(Math.max(...probabilities));
-  const confidence = probabilities[top];
-  if (confidence < claimThreshold) {
-    return {claim: null, confidence,
-            message: `Not sure: perhaps ${classNames[top]}, at ${Math.round(confidence * 100)}%.`};
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth'];
+const WIDE = 2;  // the pad for a number is this many times as wide as it is high
+
+// What the page says of the digits read, left to right: the digits it claims (a digit below
+// claimThreshold, or two that seem to touch, makes it claim none), the lowest confidence, and a
+// sentence that says which digit is in doubt.
+export function describe(readings, classNames, claimThreshold) {
+  const read = readings.map(({probabilities, touching}) => {
+    const top = probabilities.indexOf(Math.max(...probabilities));
+    return {name: classNames[top], confidence: probabilities[top],
+            sure: probabilities[top] >= claimThreshold && !touching, touching};
+  });
+  const confidence = Math.min(...read.map((digit) => digit.confidence));
+  const percent = (value) => `${Math.round(value * 100)}%`;
+  const doubtful = read.findIndex((digit) => !digit.sure);
+  if (read.length === 1) {
+    const [{name, sure, touching}] = read;
+    if (touching) {
+      return {claim: null, confidence, message: 'This looks like digits that touch: leave a gap between them.'};
+    }
+    return sure ? {claim: name, confidence, message: `It looks like ${name} (${percent(confidence)} sure).`}
+      : {claim: null, confidence, message: `Not sure: perhaps ${name}, at ${percent(confidence)}.`};
   }
-  return {claim: classNames[top], confidence,
-          message: `It looks like ${classNames[top]} (${Math.round(confidence * 100)}% sure).`};
+  if (doubtful < 0) {
+    const number = read.map((digit) => digit.name).join('');
+    return {claim: number, confidence,
+            message: `It reads ${number}: ${read.length} digits, each at least ${Math.floor(confidence * 100)}% sure.`};
+  }
+  const which = `the ${ORDINALS[doubtful] || `${doubtful + 1}th`} of ${read.length} digits`;
+  const guess = read.map((digit) => (digit.sure ? digit.name : '?')).join('');
+  return {claim: null, confidence, message: read[doubtful].touching
+    ? `Not sure of ${which}: it seems to touch its neighbour. Leave a gap between digits (${guess}).`
+    : `Not sure of ${which}: perhaps ${read[doubtful].name}, at ${percent(read[doubtful].confidence)} (${guess}).`};
 }
 
 export async function mount(view) {
@@ -37,23 +60,40 @@ export async function mount(view) {
   const why = whyMap(view.whyMapRoot, classifier);
   view.openInsideFor(location.hash);
 
+  let readings = [];
+  let selected = 0;
+  // The digit the bars, the input and the network's insides show: one of a number's, or the only one.
+  const showSelected = () => {
+    const reading = readings[selected];
+    view.showInput(reading ? reading.input : null, preprocessing.imageSize);
+    view.showMaps(reading ? reading.maps : convolutions.map(() => null), convolutions);
+    view.showReadings(readings, classNames, selected, (index) => {
+      selected = index;
+      showSelected();
+    });
+    if (reading) view.showProbabilities(reading.probabilities, Math.max(...reading.probabilities) >= claimThreshold);
+    why.show(reading ? reading.input : null);
+  };
+
   const classify = ({grey, width, height}) => {
-    const ink = toInk(grey, width, height, preprocessing.noiseSpreads);
-    const digit = mnistLike(ink, width, height, preprocessing);
-    view.showInput(digit, preprocessing.imageSize);
-    if (!digit) {
-      view.showMaps(convolutions.map(() => null), convolutions);
-      view.showPrediction({claim: null, confidence: null, probabilities: null, classNames, milliseconds: null,
-                           message: 'Draw a digit from 0 to 9 in the box.'});
+    const started = performance.now();
+    readings = digitInputs(grey, width, height, preprocessing).filter(({input}) => input)
+      .map(({input, touching}) => ({input, touching, ...classifier.predict(input)}));
+    const milliseconds = performance.now() - started;
+    if (!readings.length) {
+      view.showPrediction({claim: null, confidence: null, probabilities: null, milliseconds: null,
+                           message: `Draw a digit from 0 to 9${view.numberMode ? ', or a number,' : ''} in the box.`});
     } else {
-      const {probabilities, maps, milliseconds} = classifier.predict(digit);
-      view.showMaps(maps, convolutions);
-      view.showPrediction({...describe(probabilities, classNames, claimThreshold), probabilities, classNames,
-                           milliseconds, backend: classifier.backend});
-      rememberDrawing(digit);  // for the explorers on the concept pages, in this tab only
+      const described = describe(readings, classNames, claimThreshold);
+      // The digit in doubt if there is one, else the first.
+      selected = Math.max(0, readings.findIndex(({probabilities, touching}) =>
+        touching || Math.max(...probabilities) < claimThreshold));
+      view.showPrediction({...described, probabilities: readings[selected].probabilities, milliseconds,
+                           backend: classifier.backend});
+      rememberDrawing(readings[0].input);  // for the explorers on the concept pages, in this tab only
     }
+    showSelected();
     view.setState('ready');
-    why.show(digit);
   };
 
   const sketch = new Sketch(view.canvas, {
@@ -71,6 +111,12 @@ export async function mount(view) {
   });
   view.on('digit-clear', 'click', () => {
     sketch.clear();
+    classify(sketch.greyLevels());
+  });
+  view.on('digit-number', 'click', () => {
+    const wide = !view.numberMode;
+    view.showNumberMode(wide);
+    sketch.setWidth(sketch.canvas.height * (wide ? WIDE : 1));
     classify(sketch.greyLevels());
   });
 

@@ -1,11 +1,11 @@
 // Drawing: strokes on the canvas from a mouse, a finger or a pen, kept so that they can be undone.
 
 export class Sketch {
-  // brushFraction: the brush's width as a share of the canvas width.
+  // brushFraction: the brush's width as a share of the canvas's height.
   constructor(canvas, {brushFraction, onStrokeEnd}) {
     this.canvas = canvas;
     this.context = canvas.getContext('2d', {willReadFrequently: true});
-    this.brush = brushFraction * canvas.width;
+    this.brush = brushFraction * canvas.height;
     this.onStrokeEnd = onStrokeEnd;
     this.strokes = [];
     this.current = null;
@@ -56,6 +56,13 @@ export class Sketch {
   clear() {
     this.strokes = [];
     this.render();
+  }
+
+  // A wider pad for a number, or the square one back; what was drawn goes.
+  setWidth(width) {
+    this.canvas.width = width;
+    this.context = this.canvas.getContext('2d', {willReadFrequently: true});
+    this.clear();
   }
 
   // An uploaded picture, fitted into the pad for display; the next stroke starts a new drawing.

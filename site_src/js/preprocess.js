@@ -1,6 +1,7 @@
-// Preprocessing: a picture of one digit to the input MNIST would have made of it.
-// A port of model_build/preprocess.py, step for step; the parameters come from the model's
-// metadata. Images are row-major Float64Arrays of values in [0, 1].
+// Preprocessing: a picture of a digit, or of a number, to the inputs MNIST would have made of its
+// digits. A port of model_build/preprocess.py, step for step and loop for loop, so that both
+// give the same numbers; the parameters come from the model's metadata. Images are row-major
+// arrays of values in [0, 1].
 
 const MAD_TO_SIGMA = 1.4826;
 
@@ -19,17 +20,197 @@ function border(image, width, height) {
   return values;
 }
 
-// Grey levels to ink, whichever way round the picture is: a bright border means dark ink. The
-// paper's level and grain (median and spread along the border) are then taken off: anything
-// within noiseSpreads standard deviations of the paper's level is paper.
-export function toInk(grey, width, height, noiseSpreads) {
-  const invert = median(border(grey, width, height)) > 0.5;
-  const ink = invert ? grey.map((value) => 1 - value) : Float64Array.from(grey);
-  const paper = border(ink, width, height);
-  const level = median(paper);
-  const floor = level + noiseSpreads * MAD_TO_SIGMA * median(paper.map((value) => Math.abs(value - level)));
+// Grey levels to ink, whichever way round the picture is: a bright border means dark ink. Under
+// even light the paper's level and grain (median and spread along the border) are taken off;
+// under uneven light, ink is how much darker a pixel is than the paper around it, and the grain
+// is measured over the whole picture. Anything within noiseSpreads standard deviations of the
+// paper's level is paper.
+export function toInk(grey, width, height, {noiseSpreads, paperBlocks, unevenLight}) {
+  const light = median(border(grey, width, height)) > 0.5 ? Float64Array.from(grey) : grey.map((value) => 1 - value);
+  const paper = paperLevel(light, width, height, paperBlocks);
+  let lowest = Infinity, highest = -Infinity;
+  for (const value of paper) {
+    lowest = Math.min(lowest, value);
+    highest = Math.max(highest, value);
+  }
+  let ink, sample;
+  if (highest - lowest <= unevenLight) {
+    ink = light.map((value) => 1 - value);
+    sample = border(ink, width, height);
+  } else {
+    ink = light.map((value, i) => Math.min(Math.max(1 - value / Math.max(paper[i], 1e-6), 0), 1));
+    sample = ink;
+  }
+  const level = median(sample);
+  const floor = level + noiseSpreads * MAD_TO_SIGMA * median(Array.from(sample, (value) => Math.abs(value - level)));
   const range = Math.max(1 - floor, 1e-6);
   return ink.map((value) => Math.min(Math.max((value - floor) / range, 0), 1));
+}
+
+// The paper's brightness around each pixel (paper light, ink dark): the brightest pixel of each
+// block, the brightest of each 3x3 neighbourhood of blocks averaged over its neighbourhood, and
+// spread smoothly from block centre to block centre.
+export function paperLevel(light, width, height, blocks) {
+  const size = Math.max(4, Math.ceil(Math.max(height, width) / blocks));
+  const rows = Math.ceil(height / size), cols = Math.ceil(width / size);
+  const brightest = new Float64Array(rows * cols).fill(-Infinity);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const cell = Math.floor(y / size) * cols + Math.floor(x / size);
+      brightest[cell] = Math.max(brightest[cell], light[y * width + x]);
+    }
+  }
+  const grid = neighbourhood(neighbourhood(brightest, rows, cols, 'max'), rows, cols, 'mean');
+  const paper = new Float64Array(width * height);
+  const axis = (count, cells) => Array.from({length: count}, (_, i) => {
+    const position = Math.min(Math.max((i + 0.5) / size - 0.5, 0), cells - 1);
+    const low = Math.floor(position);
+    return [low, Math.min(low + 1, cells - 1), position - low];
+  });
+  const down = axis(height, rows), across = axis(width, cols);
+  for (let y = 0; y < height; y++) {
+    const [top, bottom, d] = down[y];
+    for (let x = 0; x < width; x++) {
+      const [left, right, a] = across[x];
+      const upper = grid[top * cols + left] * (1 - a) + grid[top * cols + right] * a;
+      const lower = grid[bottom * cols + left] * (1 - a) + grid[bottom * cols + right] * a;
+      paper[y * width + x] = upper * (1 - d) + lower * d;
+    }
+  }
+  return paper;
+}
+
+// Each cell replaced by the largest, or the mean, of its 3x3 neighbourhood, edges repeated.
+function neighbourhood(grid, rows, cols, reduce) {
+  const result = new Float64Array(rows * cols);
+  for (let row = 0; row < rows; row++) {
+    for (let col = 0; col < cols; col++) {
+      let value = reduce === 'max' ? -Infinity : 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const cell = grid[Math.min(Math.max(row + dy, 0), rows - 1) * cols + Math.min(Math.max(col + dx, 0), cols - 1)];
+          value = reduce === 'max' ? Math.max(value, cell) : value + cell;
+        }
+      }
+      result[row * cols + col] = reduce === 'max' ? value : value / 9;
+    }
+  }
+  return result;
+}
+
+// 8-connected pieces of the pixels above `threshold`, numbered from 1 in the order their first
+// pixel comes, row by row (0: background); with each piece's box [top, left, bottom, right),
+// area, ink and darkest pixel.
+export function labelPieces(ink, width, height, threshold) {
+  const labels = new Int32Array(width * height);
+  const stack = new Int32Array(width * height);
+  let count = 0;
+  for (let start = 0; start < labels.length; start++) {
+    if (!(ink[start] > threshold) || labels[start]) continue;
+    labels[start] = ++count;
+    let depth = 0;
+    stack[depth++] = start;
+    while (depth) {
+      const index = stack[--depth];
+      const row = Math.floor(index / width), col = index % width;
+      for (let y = Math.max(row - 1, 0); y < Math.min(row + 2, height); y++) {
+        for (let x = Math.max(col - 1, 0); x < Math.min(col + 2, width); x++) {
+          const neighbour = y * width + x;
+          if (ink[neighbour] > threshold && !labels[neighbour]) {
+            labels[neighbour] = count;
+            stack[depth++] = neighbour;
+          }
+        }
+      }
+    }
+  }
+  const pieces = Array.from({length: count}, (_, i) => ({
+    label: i + 1, box: [height, width, 0, 0], area: 0, mass: 0, peak: 0,
+  }));
+  for (let index = 0; index < labels.length; index++) {
+    if (!labels[index]) continue;
+    const piece = pieces[labels[index] - 1];
+    const row = Math.floor(index / width), col = index % width;
+    piece.box = [Math.min(piece.box[0], row), Math.min(piece.box[1], col),
+                 Math.max(piece.box[2], row + 1), Math.max(piece.box[3], col + 1)];
+    piece.area++;
+    piece.mass += ink[index];
+    piece.peak = Math.max(piece.peak, ink[index]);
+  }
+  return {labels, pieces};
+}
+
+const merged = (a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
+const gap = (a, b) => Math.max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3], 0);
+
+// The pieces that make the writing: what touches the picture's border left out, or at least
+// what spans the picture, unless nothing else is there; then the heaviest strong piece, and
+// every piece near what is taken.
+export function writing(pieces, width, height, {spanning, strong, near}) {
+  if (!pieces.length) return [];
+  const inside = pieces.filter(({box}) => box[0] > 0 && box[1] > 0 && box[2] < height && box[3] < width);
+  const short = pieces.filter(({box}) => box[2] - box[0] < spanning * height && box[3] - box[1] < spanning * width);
+  const candidates = inside.length ? inside : short.length ? short : pieces;
+  const darkest = candidates.reduce((top, piece) => Math.max(top, piece.peak), 0);
+  let first = null;
+  for (const piece of candidates) {
+    if (piece.peak >= strong * darkest && (first === null || piece.mass > first.mass)) first = piece;
+  }
+  const taken = new Set([first.label]);
+  let box = first.box;
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const piece of candidates) {
+      const reach = near * Math.max(box[2] - box[0], box[3] - box[1]);
+      if (!taken.has(piece.label) && gap(box, piece.box) <= reach) {
+        taken.add(piece.label);
+        box = merged(box, piece.box);
+        grew = true;
+      }
+    }
+  }
+  return candidates.filter((piece) => taken.has(piece.label)).sort((a, b) => a.label - b.label);
+}
+
+// The pieces grouped into digits, left to right: a piece joins the first digit it overlaps
+// across by at least half of the narrower one's width. Groups much shorter or lighter than the
+// tallest and the heaviest are left out; one much wider than tall is taken for digits that touch.
+export function digitsOf(pieces, {touching, small}) {
+  const groups = [];
+  const massOf = new Map(pieces.map(({label, mass}) => [label, mass]));
+  const ordered = [...pieces].sort((a, b) => a.box[1] - b.box[1] || a.label - b.label);
+  for (const piece of ordered) {
+    const group = groups.find(({box}) =>
+      2 * (Math.min(box[3], piece.box[3]) - Math.max(box[1], piece.box[1])) >=
+      Math.min(box[3] - box[1], piece.box[3] - piece.box[1]));
+    if (group) {
+      group.labels.push(piece.label);
+      group.box = merged(group.box, piece.box);
+    } else {
+      groups.push({labels: [piece.label], box: piece.box});
+    }
+  }
+  // Each group's ink, added up in the order its pieces joined it.
+  groups.forEach((group) => { group.mass = group.labels.reduce((total, label) => total + massOf.get(label), 0); });
+  const tallest = groups.reduce((top, {box}) => Math.max(top, box[2] - box[0]), 0);
+  const heaviest = groups.reduce((top, {mass}) => Math.max(top, mass), 0);
+  return groups
+    .map((group, index) => ({...group, index}))
+    .filter(({box, mass}) => box[2] - box[0] >= small * tallest && mass >= small * small * heaviest)
+    .sort((a, b) => a.box[1] - b.box[1] || a.index - b.index)
+    .map(({labels, box}) => ({labels: labels.sort((a, b) => a - b), box,
+                              touching: box[3] - box[1] > touching * (box[2] - box[0])}));
+}
+
+// The digits in the ink, left to right, each with its own ink (the rest set to 0).
+export function readDigits(ink, width, height, preprocessing) {
+  const {labels, pieces} = labelPieces(ink, width, height, preprocessing.inkThreshold);
+  const kept = writing(pieces, width, height, preprocessing);
+  return digitsOf(kept, preprocessing).map((digit) => {
+    const own = new Set(digit.labels);
+    return {...digit, ink: ink.map((value, index) => (own.has(labels[index]) ? value : 0))};
+  });
 }
 
 // [top, left, bottom, right), bottom and right exclusive, around the ink; null when blank.
@@ -121,4 +302,12 @@ export function mnistLike(ink, width, height, {imageSize, digitBox, massCentre, 
     }
   }
   return digit;
+}
+
+// A picture's grey levels to its digits, left to right, each with the input MNIST would have made
+// of it: [{box, touching, input}].
+export function digitInputs(grey, width, height, preprocessing) {
+  const ink = toInk(grey, width, height, preprocessing);
+  return readDigits(ink, width, height, preprocessing).map(({box, touching, ink: own}) =>
+    ({box, touching, input: mnistLike(own, width, height, preprocessing)}));
 }

@@ -30,14 +30,53 @@ export class ClassifierView {
     return new URL(this.root.dataset.model, document.baseURI).href;
   }
 
-  // The brush's width as a share of the pad's, stated by the page (data-brush-width).
+  // The brush's width as a share of the pad's height, stated by the page (data-brush-width).
   get brushWidth() {
     const width = Number(this.root.dataset.brushWidth);
     if (!(width > 0 && width < 1)) {
       throw new Error(`The page gives no usable brush width ("${this.root.dataset.brushWidth}"); ` +
-                      'data-brush-width on #digit-classifier must be a share of the pad, such as 0.08.');
+                      'data-brush-width on #digit-classifier must be a share of the pad\'s height, such as 0.08.');
     }
     return width;
+  }
+
+  // The pad's wide mode, for a number: the button says whether it is on.
+  showNumberMode(on) {
+    this.root.classList.toggle('dc-number', on);
+    this.root.querySelector('#digit-number').setAttribute('aria-pressed', String(on));
+  }
+
+  // Each digit of a number read: its input, what it was read as and how sure, and its ten
+  // probabilities; `selected` is the one the bars and the network's insides show. Nothing for a
+  // single digit.
+  showReadings(readings, classNames, selected, onSelect) {
+    const list = this.root.querySelector('#digit-readings');
+    list.hidden = readings.length < 2;
+    if (readings.length < 2) {
+      list.replaceChildren();
+      return;
+    }
+    list.replaceChildren(...readings.map((reading, index) => {
+      const item = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.setAttribute('aria-pressed', String(index === selected));
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = Math.sqrt(reading.input.length);
+      canvas.setAttribute('aria-hidden', 'true');
+      paint(canvas, reading.input);
+      const text = document.createElement('span');
+      const top = reading.probabilities.indexOf(Math.max(...reading.probabilities));
+      text.textContent = `Digit ${index + 1}: ${reading.touching ? 'joined to its neighbour?' :
+        `${classNames[top]}, ${DISPLAY_PERCENT.format(reading.probabilities[top])}`}`;
+      button.append(canvas, text);
+      button.addEventListener('click', () => onSelect(index));
+      const odds = document.createElement('small');
+      odds.textContent = reading.probabilities.map((share, digit) => `${classNames[digit]}: ${DISPLAY_PERCENT.format(share)}`)
+        .join(', ');
+      item.append(button, odds);
+      return item;
+    }));
   }
 
   on(id, event, handler) {
@@ -67,18 +106,28 @@ export class ClassifierView {
     });
   }
 
-  showPrediction({claim, confidence, probabilities, classNames, milliseconds, backend, message}) {
+  showPrediction({claim, confidence, probabilities, milliseconds, backend, message}) {
     this.root.dataset.prediction = claim ?? '';
     this.root.dataset.confidence = confidence === null ? '' : confidence.toFixed(4);
+    this.showProbabilities(probabilities, claim !== null);
+    this.status.textContent = message;
+    this.timing.textContent = milliseconds === null ? '' :
+      `Prediction in ${milliseconds.toFixed(1)} ms on the TensorFlow.js ${backend} backend.`;
+  }
+
+  // The bars: one digit's ten probabilities (none: empty), its top one marked when claimed.
+  showProbabilities(probabilities, claimed) {
+    const top = probabilities ? probabilities.indexOf(Math.max(...probabilities)) : -1;
     this.bars.forEach((item, index) => {
       const share = probabilities ? probabilities[index] : 0;
       item.querySelector('.dc-bar > span').style.width = `${(share * 100).toFixed(1)}%`;
       item.querySelector('.dc-bar-value').textContent = probabilities ? DISPLAY_PERCENT.format(share) : '';
-      item.classList.toggle('dc-top', claim !== null && classNames[index] === claim);
+      item.classList.toggle('dc-top', claimed && index === top);
     });
-    this.status.textContent = message;
-    this.timing.textContent = milliseconds === null ? '' :
-      `Prediction in ${milliseconds.toFixed(1)} ms on the TensorFlow.js ${backend} backend.`;
+  }
+
+  get numberMode() {
+    return this.root.classList.contains('dc-number');
   }
 
   // The convolutions: for each, a canvas per feature map and per learned filter.
