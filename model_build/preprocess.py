@@ -34,18 +34,22 @@ MAD_TO_SIGMA = 1.4826  # median absolute deviation to standard deviation, for no
 # it varies by more than UNEVEN_LIGHT across the picture, ink is measured against the local level.
 PAPER_BLOCKS = 24
 UNEVEN_LIGHT = 0.08
-# Ink reaching across this share of the picture's width or height is a ruled line or the paper's
-# edge, unless nothing else is there.
-SPANNING = 0.8
+# Ink reaching across this share of a picture's width or height is a ruled line or the paper's
+# edge (not on the drawing pad, which has neither).
+SPANNING = 0.9
 # The writing starts from the heaviest piece of ink among those at least STRONG times as dark as
 # the darkest, and takes in every piece within NEAR times its size.
 STRONG = 0.5
 NEAR = 1.0
 # A digit wider than TOUCHING times its height is taken for digits that touch; one less than
 # SMALL times as tall as the tallest, or with less than SMALL squared times the ink of the
-# heaviest, is a speck, a dot or a dash, not a digit.
+# heaviest, is a dot or a dash beside the digits; one less tall than SPECK times the picture's
+# shorter side is a speck; one whose ink fills more than FILLED of its box, unless it is a thin
+# bar, is a blot or a block.
 TOUCHING = 1.6
 SMALL = 0.4
+SPECK = 0.06
+FILLED = 0.75
 
 
 def reference_preprocessing() -> Preprocessing:
@@ -54,7 +58,7 @@ def reference_preprocessing() -> Preprocessing:
                          ink_threshold=INK_THRESHOLD, noise_spreads=NOISE_SPREADS, pixel_scale=PIXEL_SCALE,
                          ink="light-on-dark", centring="centre-of-mass", paper_blocks=PAPER_BLOCKS,
                          uneven_light=UNEVEN_LIGHT, spanning=SPANNING, strong=STRONG, near=NEAR, touching=TOUCHING,
-                         small=SMALL)
+                         small=SMALL, speck=SPECK, filled=FILLED)
 
 
 def round_half_up(value: float) -> int:
@@ -212,6 +216,11 @@ class Digit:
     labels: tuple[int, ...]
     box: tuple[int, int, int, int]
     touching: bool  # so wide for its height that it is most likely digits that touch
+    filled: bool  # its ink fills its box: a blot or a block, not a digit
+
+
+# Why a picture holds no digit: nothing in it, only lines or edges across it, or only specks.
+BLANK, LINES, SPECKS = "blank", "lines", "specks"
 
 
 def label_pieces(mask: np.ndarray) -> tuple[np.ndarray, int]:
@@ -249,17 +258,18 @@ def _gap(first: tuple[int, int, int, int], second: tuple[int, int, int, int]) ->
 
 
 def writing(pieces: list[Piece], height: int, width: int, spanning: float = SPANNING, strong: float = STRONG,
-            near: float = NEAR) -> list[Piece]:
-    """The pieces that make the writing: what touches the picture's border (the paper's edge,
-    the table beyond, a line across) left out, or at least what spans the picture, unless
-    nothing else is there; then the heaviest strong piece, and every piece near what is taken."""
-    if not pieces:
+            near: float = NEAR, drawn: bool = False) -> list[Piece]:
+    """The pieces that make the writing: in a picture (not ``drawn`` on the pad), what spans it (a
+    ruled line, the paper's edge) left out, and what touches its border (the table beyond) too
+    unless nothing else is there; then the heaviest strong piece, and every piece near what is
+    taken."""
+    short = [piece for piece in pieces if drawn or (piece.box[2] - piece.box[0] < spanning * height
+                                                    and piece.box[3] - piece.box[1] < spanning * width)]
+    inside = [piece for piece in short if drawn or (piece.box[0] > 0 and piece.box[1] > 0 and piece.box[2] < height
+                                                    and piece.box[3] < width)]
+    candidates = inside or short
+    if not candidates:
         return []
-    inside = [piece for piece in pieces if piece.box[0] > 0 and piece.box[1] > 0 and piece.box[2] < height
-              and piece.box[3] < width]
-    short = [piece for piece in pieces if piece.box[2] - piece.box[0] < spanning * height
-             and piece.box[3] - piece.box[1] < spanning * width]
-    candidates = inside or short or pieces
     darkest = max(piece.peak for piece in candidates)
     first = max((piece for piece in candidates if piece.peak >= strong * darkest), key=lambda piece: piece.mass)
     taken, box = [first], first.box
@@ -275,13 +285,15 @@ def writing(pieces: list[Piece], height: int, width: int, spanning: float = SPAN
     return sorted(taken, key=lambda piece: piece.label)
 
 
-def digits_of(pieces: list[Piece], touching: float = TOUCHING, small: float = SMALL) -> list[Digit]:
+def digits_of(pieces: list[Piece], height: int, width: int, touching: float = TOUCHING, small: float = SMALL,
+              speck: float = SPECK, filled: float = FILLED) -> list[Digit]:
     """The pieces grouped into digits, left to right: a piece joins the first digit it overlaps
-    across by at least half of the narrower one's width. Groups much shorter than the tallest
-    are left out."""
+    across by at least half of the narrower one's width. Groups much shorter or lighter than the
+    tallest and the heaviest, and specks, are left out."""
     labels: list[list[int]] = []
     boxes: list[tuple[int, int, int, int]] = []
     mass_of = {piece.label: piece.mass for piece in pieces}
+    area_of = {piece.label: piece.area for piece in pieces}
     for piece in sorted(pieces, key=lambda piece: (piece.box[1], piece.label)):
         for index, box in enumerate(boxes):
             overlap = min(box[3], piece.box[3]) - max(box[1], piece.box[1])
@@ -295,24 +307,42 @@ def digits_of(pieces: list[Piece], touching: float = TOUCHING, small: float = SM
     masses = [_sum_in_order(np.array([mass_of[label] for label in group])) for group in labels]
     tallest, heaviest = max((box[2] - box[0] for box in boxes), default=0), max(masses, default=0)
     order = sorted((index for index, box in enumerate(boxes)
-                    if box[2] - box[0] >= small * tallest and masses[index] >= small * small * heaviest),
+                    if box[2] - box[0] >= small * tallest and masses[index] >= small * small * heaviest
+                    and box[2] - box[0] >= speck * min(height, width)),
                    key=lambda index: (boxes[index][1], index))
-    return [Digit(tuple(sorted(labels[index])), box, box[3] - box[1] > touching * (box[2] - box[0]))
-            for index, box in ((index, boxes[index]) for index in order)]
+    digits = []
+    for index in order:
+        top, left, bottom, right = boxes[index]
+        area = sum(area_of[label] for label in labels[index])
+        digits.append(Digit(tuple(sorted(labels[index])), boxes[index], right - left > touching * (bottom - top),
+                            area > filled * (bottom - top) * (right - left) and 2 * (right - left) > bottom - top))
+    return digits
 
 
-def read_digits(ink: np.ndarray, threshold: float = INK_THRESHOLD, spanning: float = SPANNING, strong: float = STRONG,
-                near: float = NEAR, touching: float = TOUCHING, small: float = SMALL) -> list[tuple[Digit, np.ndarray]]:
-    """The digits in ``ink``, left to right, each with its own ink (the rest set to 0)."""
-    labels, count = label_pieces(ink > threshold)
-    kept = writing(pieces_of(ink, labels, count), *ink.shape, spanning, strong, near)
-    return [(digit, np.where(np.isin(labels, digit.labels), ink, 0.0)) for digit in digits_of(kept, touching, small)]
+def read_digits(ink: np.ndarray, p: Preprocessing | None = None,
+                drawn: bool = False) -> tuple[list[tuple[Digit, np.ndarray]], str]:
+    """The digits in ``ink`` (``drawn`` on the pad, or a picture), left to right, each with its
+    own ink (the rest set to 0); and, when there are none, why: BLANK, LINES or SPECKS."""
+    p = p or reference_preprocessing()
+    labels, count = label_pieces(ink > p.ink_threshold)
+    pieces = pieces_of(ink, labels, count)
+    kept = writing(pieces, *ink.shape, p.spanning, p.strong, p.near, drawn)
+    digits = digits_of(kept, *ink.shape, p.touching, p.small, p.speck, p.filled)
+    reason = "" if digits else BLANK if not pieces else LINES if not kept else SPECKS
+    return [(digit, np.where(np.isin(labels, digit.labels), ink, 0.0)) for digit in digits], reason
 
 
-def digit_inputs(grey: np.ndarray, preprocessing: Preprocessing | None = None) -> list[tuple[Digit, np.ndarray]]:
-    """A picture's grey levels to its digits, left to right, each with the input MNIST would have
-    made of it: the whole of what the page does with a drawing or a picture."""
+def digit_inputs(grey: np.ndarray, preprocessing: Preprocessing | None = None,
+                 drawn: bool = False) -> list[tuple[Digit, np.ndarray]]:
+    """A picture's grey levels (or the pad's, when ``drawn``) to its digits, left to right, each
+    with the input MNIST would have made of it: the whole of what the page does with them."""
+    return read_picture(grey, preprocessing, drawn)[0]
+
+
+def read_picture(grey: np.ndarray, preprocessing: Preprocessing | None = None,
+                 drawn: bool = False) -> tuple[list[tuple[Digit, np.ndarray]], str]:
+    """``digit_inputs``, with the reason when there are no digits (see ``read_digits``)."""
     p = preprocessing or reference_preprocessing()
-    ink = to_ink(grey, p.noise_spreads, p.paper_blocks, p.uneven_light)
+    digits, reason = read_digits(to_ink(grey, p.noise_spreads, p.paper_blocks, p.uneven_light), p, drawn)
     return [(digit, mnist_like(own, p.image_size, p.digit_box, p.mass_centre, p.ink_threshold))
-            for digit, own in read_digits(ink, p.ink_threshold, p.spanning, p.strong, p.near, p.touching, p.small)]
+            for digit, own in digits], reason

@@ -354,7 +354,7 @@ def test_replayed_mnist_handwriting_is_read_as_python_would_read_it(page, site_u
         replay(page, mnist.x_test[index])
         right += classifier.get_attribute("data-prediction") == str(mnist.y_test[index])
         if index < COMPARED:
-            ((_, reference),) = digit_inputs(pixels(page, "digit-canvas"), record.interface.preprocessing)
+            ((_, reference),) = digit_inputs(pixels(page, "digit-canvas"), record.interface.preprocessing, drawn=True)
             largest_difference = max(largest_difference, np.abs(pixels(page, "digit-input") - reference).max())
     # The page shows its input rounded to 256 grey levels.
     assert largest_difference <= 0.5 / 255 + 1e-9

@@ -14,13 +14,14 @@ from model_build.output import REPOSITORY, to_metadata
 from model_build.preprocess import (
     area_resize,
     centre_of_mass,
-    digit_inputs,
     ink_box,
     mnist_like,
+    read_picture,
     reference_preprocessing,
     to_ink,
 )
 from model_build.train import predict
+from tools.nondigits import non_digit_set
 from tools.numbers import number_picture
 from tools.photos import grey_levels, photo_set
 
@@ -28,10 +29,13 @@ SAMPLE = 2_000
 PREPROCESS_JS = REPOSITORY / "site_src" / "js" / "preprocess.js"
 RUN_PORT = """
 import {readFileSync} from 'node:fs';
-import {digitInputs} from '%s';
+import {readPicture} from '%s';
 const {pictures, parameters} = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const results = pictures.map(({grey, width, height}) => digitInputs(Float64Array.from(grey), width, height, parameters)
-  .map(({box, touching, input}) => ({box, touching, input: input && Array.from(input)})));
+const results = pictures.map(({grey, width, height, drawn}) => {
+  const {digits, reason} = readPicture(Float64Array.from(grey), width, height, parameters, drawn);
+  return {reason, digits: digits.map(({box, touching, filled, input}) =>
+    ({box, touching, filled, input: input && Array.from(input)}))};
+});
 console.log(JSON.stringify(results));
 """
 
@@ -100,11 +104,13 @@ def test_the_browser_port_matches_the_reference(tmp_path, mnist):
     photos = [grey_levels(photo.rgb) for photo, _ in photo_set(mnist.x_test[:8], mnist.y_test[:8], seed=3)]
     numbers = [number_picture(list(mnist.x_test[start:start + count]), rng, touching=start % 2 == 1)
                for start, count in ((10, 2), (20, 4), (31, 3), (40, 8))]
-    pictures = [*dark_on_light_pictures(mnist, 30, seed=2), *photos, *numbers, np.ones((50, 70)),
+    others = [grey for _, grey in non_digit_set(20, seed=4)]
+    pictures = [*dark_on_light_pictures(mnist, 30, seed=2), *photos, *numbers, *others, np.ones((50, 70)),
                 np.zeros((30, 30))]
     preprocessing = reference_preprocessing()
     (tmp_path / "input.json").write_text(json.dumps({
-        "pictures": [{"grey": p.ravel().tolist(), "width": p.shape[1], "height": p.shape[0]} for p in pictures],
+        "pictures": [{"grey": p.ravel().tolist(), "width": p.shape[1], "height": p.shape[0], "drawn": i % 3 == 0}
+                     for i, p in enumerate(pictures)],
         "parameters": to_metadata(preprocessing),
     }))
     (tmp_path / "run.mjs").write_text(RUN_PORT % PREPROCESS_JS.as_uri())
@@ -113,11 +119,13 @@ def test_the_browser_port_matches_the_reference(tmp_path, mnist):
     ported = json.loads(result.stdout)
     assert len(ported) == len(pictures)
     several = 0
-    for picture, digits in zip(pictures, ported, strict=True):
-        reference = digit_inputs(picture, preprocessing)
-        assert [(list(digit.box), digit.touching) for digit, _ in reference] == \
-            [(digit["box"], digit["touching"]) for digit in digits]
-        for (_, expected), digit in zip(reference, digits, strict=True):
+    for index, (picture, read) in enumerate(zip(pictures, ported, strict=True)):
+        reference, reason = read_picture(picture, preprocessing, drawn=index % 3 == 0)
+        assert reason == read["reason"]
+        assert [(list(digit.box), digit.touching, digit.filled) for digit, _ in reference] == \
+            [(digit["box"], digit["touching"], digit["filled"]) for digit in read["digits"]]
+        for (_, expected), digit in zip(reference, read["digits"], strict=True):
             np.testing.assert_allclose(np.array(digit["input"]).reshape(expected.shape), expected, atol=1e-9)
-        several += len(digits) > 1
+        several += len(read["digits"]) > 1
     assert several >= 3, "numbers of several digits went through both"
+    assert {reason for reason in (read["reason"] for read in ported)} >= {"", "blank"}

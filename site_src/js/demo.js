@@ -5,25 +5,36 @@ import {rememberDrawing} from './explorers/digits.js';
 import {whyMap} from './explorers/why_view.js';
 import {classifierFor} from './models.js';
 import {pictureGreyLevels} from './picture.js';
-import {digitInputs} from './preprocess.js';
+import {BLANK, LINES, readPicture} from './preprocess.js';
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth'];
+
+// Why there is nothing to read, in plain words.
+function nothingToRead(reason, drawn, numberMode) {
+  if (reason === BLANK) {
+    return drawn ? `Draw a digit from 0 to 9${numberMode ? ', or a number,' : ''} in the box.`
+      : 'There is no ink in this picture to read: it looks blank.';
+  }
+  if (reason === LINES) return 'No digit here: only lines or edges that run across the whole picture.';
+  return 'No digit here: only specks or dots, too small to be a digit.';
+}
 const WIDE = 2;  // the pad for a number is this many times as wide as it is high
 
 // What the page says of the digits read, left to right: the digits it claims (a digit below
-// claimThreshold, or two that seem to touch, makes it claim none), the lowest confidence, and a
-// sentence that says which digit is in doubt.
+// claimThreshold, two that seem to touch or a filled blot make it claim none), the lowest
+// confidence, and a sentence that says which digit is in doubt.
 export function describe(readings, classNames, claimThreshold) {
-  const read = readings.map(({probabilities, touching}) => {
+  const read = readings.map(({probabilities, touching, filled}) => {
     const top = probabilities.indexOf(Math.max(...probabilities));
     return {name: classNames[top], confidence: probabilities[top],
-            sure: probabilities[top] >= claimThreshold && !touching, touching};
+            sure: probabilities[top] >= claimThreshold && !touching && !filled, touching, filled};
   });
   const confidence = Math.min(...read.map((digit) => digit.confidence));
   const percent = (value) => `${Math.round(value * 100)}%`;
   const doubtful = read.findIndex((digit) => !digit.sure);
   if (read.length === 1) {
-    const [{name, sure, touching}] = read;
+    const [{name, sure, touching, filled}] = read;
+    if (filled) return {claim: null, confidence, message: 'This is a filled shape, a blot or a block, not a digit.'};
     if (touching) {
       return {claim: null, confidence, message: 'This looks like digits that touch: leave a gap between them.'};
     }
@@ -37,9 +48,10 @@ export function describe(readings, classNames, claimThreshold) {
   }
   const which = `the ${ORDINALS[doubtful] || `${doubtful + 1}th`} of ${read.length} digits`;
   const guess = read.map((digit) => (digit.sure ? digit.name : '?')).join('');
-  return {claim: null, confidence, message: read[doubtful].touching
-    ? `Not sure of ${which}: it seems to touch its neighbour. Leave a gap between digits (${guess}).`
-    : `Not sure of ${which}: perhaps ${read[doubtful].name}, at ${percent(read[doubtful].confidence)} (${guess}).`};
+  const doubt = read[doubtful];
+  return {claim: null, confidence, message: doubt.filled ? `The ${ORDINALS[doubtful]} mark is a filled shape, not a digit (${guess}).`
+    : doubt.touching ? `Not sure of ${which}: it seems to touch its neighbour. Leave a gap between digits (${guess}).`
+      : `Not sure of ${which}: perhaps ${doubt.name}, at ${percent(doubt.confidence)} (${guess}).`};
 }
 
 export async function mount(view) {
@@ -75,14 +87,15 @@ export async function mount(view) {
     why.show(reading ? reading.input : null);
   };
 
-  const classify = ({grey, width, height}) => {
+  // drawn: the picture is the pad's, where a blank pad asks for a drawing.
+  const classify = ({grey, width, height}, drawn = true) => {
     const started = performance.now();
-    readings = digitInputs(grey, width, height, preprocessing).filter(({input}) => input)
-      .map(({input, touching}) => ({input, touching, ...classifier.predict(input)}));
+    const {digits, reason} = readPicture(grey, width, height, preprocessing, drawn);
+    readings = digits.map(({input, touching, filled}) => ({input, touching, filled, ...classifier.predict(input)}));
     const milliseconds = performance.now() - started;
     if (!readings.length) {
       view.showPrediction({claim: null, confidence: null, probabilities: null, milliseconds: null,
-                           message: `Draw a digit from 0 to 9${view.numberMode ? ', or a number,' : ''} in the box.`});
+                           message: nothingToRead(reason, drawn, view.numberMode)});
     } else {
       const described = describe(readings, classNames, claimThreshold);
       // The digit in doubt if there is one, else the first.
@@ -126,7 +139,7 @@ export async function mount(view) {
     try {
       const picture = await pictureGreyLevels(file);
       sketch.showPicture(picture.bitmap);
-      classify(picture);
+      classify(picture, false);
     } catch (error) {
       view.showPrediction({claim: null, confidence: null, probabilities: null, classNames, milliseconds: null,
                            message: error.message});

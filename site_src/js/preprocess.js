@@ -143,14 +143,15 @@ export function labelPieces(ink, width, height, threshold) {
 const merged = (a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
 const gap = (a, b) => Math.max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3], 0);
 
-// The pieces that make the writing: what touches the picture's border left out, or at least
-// what spans the picture, unless nothing else is there; then the heaviest strong piece, and
-// every piece near what is taken.
-export function writing(pieces, width, height, {spanning, strong, near}) {
-  if (!pieces.length) return [];
-  const inside = pieces.filter(({box}) => box[0] > 0 && box[1] > 0 && box[2] < height && box[3] < width);
-  const short = pieces.filter(({box}) => box[2] - box[0] < spanning * height && box[3] - box[1] < spanning * width);
-  const candidates = inside.length ? inside : short.length ? short : pieces;
+// The pieces that make the writing: in a picture (not drawn on the pad), what spans it (a ruled
+// line, the paper's edge) left out, and what touches its border (the table beyond) too unless
+// nothing else is there; then the heaviest strong piece, and every piece near what is taken.
+export function writing(pieces, width, height, {spanning, strong, near}, drawn) {
+  const short = pieces.filter(({box}) => drawn || (box[2] - box[0] < spanning * height &&
+                                                   box[3] - box[1] < spanning * width));
+  const inside = short.filter(({box}) => drawn || (box[0] > 0 && box[1] > 0 && box[2] < height && box[3] < width));
+  const candidates = inside.length ? inside : short;
+  if (!candidates.length) return [];
   const darkest = candidates.reduce((top, piece) => Math.max(top, piece.peak), 0);
   let first = null;
   for (const piece of candidates) {
@@ -175,10 +176,12 @@ export function writing(pieces, width, height, {spanning, strong, near}) {
 
 // The pieces grouped into digits, left to right: a piece joins the first digit it overlaps
 // across by at least half of the narrower one's width. Groups much shorter or lighter than the
-// tallest and the heaviest are left out; one much wider than tall is taken for digits that touch.
-export function digitsOf(pieces, {touching, small}) {
+// tallest and the heaviest, and specks, are left out; one much wider than tall is taken for
+// digits that touch, one whose ink fills its box (unless a thin bar) for a blot or a block.
+export function digitsOf(pieces, width, height, {touching, small, speck, filled}) {
   const groups = [];
   const massOf = new Map(pieces.map(({label, mass}) => [label, mass]));
+  const areaOf = new Map(pieces.map(({label, area}) => [label, area]));
   const ordered = [...pieces].sort((a, b) => a.box[1] - b.box[1] || a.label - b.label);
   for (const piece of ordered) {
     const group = groups.find(({box}) =>
@@ -197,20 +200,31 @@ export function digitsOf(pieces, {touching, small}) {
   const heaviest = groups.reduce((top, {mass}) => Math.max(top, mass), 0);
   return groups
     .map((group, index) => ({...group, index}))
-    .filter(({box, mass}) => box[2] - box[0] >= small * tallest && mass >= small * small * heaviest)
+    .filter(({box, mass}) => box[2] - box[0] >= small * tallest && mass >= small * small * heaviest &&
+                             box[2] - box[0] >= speck * Math.min(height, width))
     .sort((a, b) => a.box[1] - b.box[1] || a.index - b.index)
-    .map(({labels, box}) => ({labels: labels.sort((a, b) => a - b), box,
-                              touching: box[3] - box[1] > touching * (box[2] - box[0])}));
+    .map(({labels, box}) => {
+      const [top, left, bottom, right] = box;
+      const area = labels.reduce((total, label) => total + areaOf.get(label), 0);
+      return {labels: labels.sort((a, b) => a - b), box, touching: right - left > touching * (bottom - top),
+              filled: area > filled * (bottom - top) * (right - left) && 2 * (right - left) > bottom - top};
+    });
 }
 
-// The digits in the ink, left to right, each with its own ink (the rest set to 0).
-export function readDigits(ink, width, height, preprocessing) {
+// Why a picture holds no digit: nothing in it, only lines or edges across it, or only specks.
+export const BLANK = 'blank', LINES = 'lines', SPECKS = 'specks';
+
+// The digits in the ink (drawn on the pad, or a picture), left to right, each with its own ink
+// (the rest set to 0); and, when there are none, why.
+export function readDigits(ink, width, height, preprocessing, drawn) {
   const {labels, pieces} = labelPieces(ink, width, height, preprocessing.inkThreshold);
-  const kept = writing(pieces, width, height, preprocessing);
-  return digitsOf(kept, preprocessing).map((digit) => {
+  const kept = writing(pieces, width, height, preprocessing, drawn);
+  const digits = digitsOf(kept, width, height, preprocessing).map((digit) => {
     const own = new Set(digit.labels);
     return {...digit, ink: ink.map((value, index) => (own.has(labels[index]) ? value : 0))};
   });
+  const reason = digits.length ? '' : !pieces.length ? BLANK : !kept.length ? LINES : SPECKS;
+  return {digits, reason};
 }
 
 // [top, left, bottom, right), bottom and right exclusive, around the ink; null when blank.
@@ -305,9 +319,9 @@ export function mnistLike(ink, width, height, {imageSize, digitBox, massCentre, 
 }
 
 // A picture's grey levels to its digits, left to right, each with the input MNIST would have made
-// of it: [{box, touching, input}].
-export function digitInputs(grey, width, height, preprocessing) {
-  const ink = toInk(grey, width, height, preprocessing);
-  return readDigits(ink, width, height, preprocessing).map(({box, touching, ink: own}) =>
-    ({box, touching, input: mnistLike(own, width, height, preprocessing)}));
+// of it ({digits: [{box, touching, filled, input}], reason}: reason says why there are none).
+export function readPicture(grey, width, height, preprocessing, drawn = false) {
+  const {digits, reason} = readDigits(toInk(grey, width, height, preprocessing), width, height, preprocessing, drawn);
+  return {reason, digits: digits.map(({box, touching, filled, ink}) =>
+    ({box, touching, filled, input: mnistLike(ink, width, height, preprocessing)}))};
 }
