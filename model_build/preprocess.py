@@ -42,8 +42,9 @@ SPANNING = 0.9
 STRONG = 0.5
 NEAR = 1.0
 # A digit wider than TOUCHING times its height is taken for digits that touch; one less than
-# SMALL times as tall as the tallest, or with less than SMALL squared times the ink of the
-# heaviest, is a dot or a dash beside the digits; one less tall than SPECK times the picture's
+# SMALL times as tall as the tallest, or with less than SMALL cubed times the ink of the
+# heaviest (a thin 1 beside bold digits has about a tenth of their ink), is a dot or a dash
+# beside the digits; one less tall than SPECK times the picture's
 # shorter side is a speck; one whose ink fills more than FILLED of its box, unless it is a thin
 # bar, is a blot or a block.
 TOUCHING = 1.6
@@ -307,7 +308,7 @@ def digits_of(pieces: list[Piece], height: int, width: int, touching: float = TO
     masses = [_sum_in_order(np.array([mass_of[label] for label in group])) for group in labels]
     tallest, heaviest = max((box[2] - box[0] for box in boxes), default=0), max(masses, default=0)
     order = sorted((index for index, box in enumerate(boxes)
-                    if box[2] - box[0] >= small * tallest and masses[index] >= small * small * heaviest
+                    if box[2] - box[0] >= small * tallest and masses[index] >= small * small * small * heaviest
                     and box[2] - box[0] >= speck * min(height, width)),
                    key=lambda index: (boxes[index][1], index))
     digits = []

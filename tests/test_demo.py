@@ -13,7 +13,7 @@ import pytest
 from conftest import AXE, watched_page
 from playwright.sync_api import Page, expect
 
-from tools.handwriting import brush_width, draw, replay
+from tools.handwriting import brush_width, draw, replay, traced_number
 from tools.static_server import SUBPATH, serve
 
 pytestmark = pytest.mark.browser
@@ -69,6 +69,89 @@ def test_an_ambiguous_drawing_is_not_claimed(page, site_url, mnist, record):
     expect(classifier).to_have_attribute("data-prediction", "")
     assert 0 < float(classifier.get_attribute("data-confidence")) < record.interface.claim_threshold
     expect(page.locator("#digit-status")).to_contain_text("Not sure: perhaps")
+
+
+# Digits as a visitor draws them, in a box one unit high and WIDTH wide: a 5 whose bar is
+# lifted off its body, a 4 in two strokes, a 1.
+def arc(x: float, y: float, across: float, down: float, start: float, end: float, steps: int = 14):
+    return [(x + across * math.cos(math.radians(start + (end - start) * i / steps)),
+             y + down * math.sin(math.radians(start + (end - start) * i / steps))) for i in range(steps + 1)]
+
+
+WIDTH = 0.45
+FIVE = [[(0.3 * WIDTH, 0.04), (0.9 * WIDTH, 0.04)],
+        [(0.3 * WIDTH, 0.2), (0.25 * WIDTH, 0.45), *arc(0.45 * WIDTH, 0.7, 0.42 * WIDTH, 0.27, -130, 150)]]
+FOUR = [[(0.55 * WIDTH, 0.0), (0.05 * WIDTH, 0.65), (0.95 * WIDTH, 0.65)], [(0.7 * WIDTH, 0.3), (0.7 * WIDTH, 1.0)]]
+UPRIGHT = [[(0.5 * WIDTH, 0.0), (0.5 * WIDTH, 1.0)]]
+
+
+def number_pad(page: Page) -> float:
+    """Switch the pad to numbers; its width over its height."""
+    page.locator("#digit-number").click()
+    expect(page.locator("#digit-number")).to_have_attribute("aria-pressed", "true")
+    return page.evaluate("(({width, height}) => width / height)(document.getElementById('digit-canvas'))")
+
+
+def side_by_side(digits, aspect: float, height: float = 0.7, gap: float = 0.3):
+    """Hand-drawn digits (strokes in their own box) in a row across a pad ``aspect`` times as wide
+    as it is high, as fractions of the pad."""
+    left = (aspect - (len(digits) * WIDTH + (len(digits) - 1) * gap) * height) / 2
+    strokes = []
+    for digit in digits:
+        strokes += [[((left + x * height) / aspect, 0.5 + (y - 0.5) * height) for x, y in stroke] for stroke in digit]
+        left += (WIDTH + gap) * height
+    return strokes
+
+
+def test_digits_in_pieces_and_ones_beside_anything_are_read_in_order(page, site_url):
+    open_demo(page, site_url)
+    aspect = number_pad(page)
+    classifier = page.locator("#digit-classifier")
+    draw(page, side_by_side([FIVE, FOUR, UPRIGHT, UPRIGHT, FIVE], aspect))
+    expect(classifier).to_have_attribute("data-prediction", "54115")
+    readings = page.locator("#digit-readings li")
+    expect(readings).to_have_count(5)
+    expect(readings.nth(0)).to_contain_text("Digit 1: 5")
+    expect(page.locator("#digit-status")).to_contain_text("It reads 54115")
+
+
+def first_with_labels(mnist, digits: str, start: int = 0) -> list[int]:
+    """Indices of MNIST test digits, from ``start`` on, whose labels spell ``digits``: each the
+    next one with its label."""
+    chosen, at = [], start
+    for digit in digits:
+        at = at + int(np.argmax(mnist.y_test[at:] == int(digit)))
+        chosen.append(at)
+        at += 1
+    return chosen
+
+
+@pytest.mark.parametrize("number", ["2026", "31415926"])
+def test_a_written_number_is_read_digit_by_digit(page, site_url, mnist, record, number):
+    open_demo(page, site_url)
+    aspect = number_pad(page)
+    classifier = page.locator("#digit-classifier")
+    images = [mnist.x_test[index] for index in first_with_labels(mnist, number, start=1_000)]
+    draw(page, traced_number(images, brush_width(page), aspect, np.random.default_rng(0)))
+    expect(classifier).to_have_attribute("data-prediction", number)
+    # The page's confidence is its least sure digit's; each digit shows its own input.
+    readings = page.locator("#digit-readings li")
+    expect(readings).to_have_count(len(number))
+    shown = [float(text.split(", ")[1].rstrip("%")) / 100 for text in readings.locator("span").all_inner_texts()]
+    confidence = float(classifier.get_attribute("data-confidence"))
+    assert confidence >= record.interface.claim_threshold
+    assert confidence == pytest.approx(min(shown), abs=0.0006), (confidence, shown)
+    assert readings.locator("canvas").count() == len(number)
+
+
+def test_digits_that_touch_are_not_claimed(page, site_url, mnist):
+    open_demo(page, site_url)
+    aspect = number_pad(page)
+    classifier = page.locator("#digit-classifier")
+    seven, two = first_with_labels(mnist, "72")
+    draw(page, traced_number([mnist.x_test[seven], mnist.x_test[two]], brush_width(page), aspect, gap=-0.15))
+    expect(classifier).to_have_attribute("data-prediction", "")
+    expect(page.locator("#digit-status")).to_contain_text("touch")
 
 
 def test_undo_takes_back_the_last_stroke(page, site_url):
@@ -177,6 +260,50 @@ def test_uploaded_scans_are_read_whichever_way_round(page, site_url, tmp_path):
     assert sum(read) >= 16, f"{sum(read)} of {len(read)} scans read correctly"
 
 
+def save_grey(grey: np.ndarray, path: Path) -> Path:
+    from PIL import Image
+
+    Image.fromarray(np.round(grey * 255).astype(np.uint8)).save(path)
+    return path
+
+
+def test_photos_and_numbers_are_read_and_what_is_not_a_digit_is_not_claimed(page, site_url, mnist, tmp_path,
+                                                                            exported_model, record):
+    from model_build.preprocess import digit_inputs
+    from model_build.train import predict
+    from tools.measure import claims
+    from tools.nondigits import non_digit
+    from tools.numbers import number_picture
+    from tools.photos import grey_levels, photo_set
+
+    open_demo(page, site_url)
+    classifier, status = page.locator("#digit-classifier"), page.locator("#digit-status")
+    photos = [photo for photo, _ in photo_set(mnist.x_test[:10], mnist.y_test[:10], seed=5)]
+    # The page claims what the reference claims, photo by photo (tests/test_real_world.py measures
+    # how often that is right, on many more).
+    expected = claims([digit_inputs(grey_levels(photo.rgb), record.interface.preprocessing) for photo in photos],
+                      lambda inputs: predict(exported_model, inputs * 255), record.interface.claim_threshold)
+    read = []
+    for index, photo in enumerate(photos):
+        path = tmp_path / f"photo{index}.jpg"
+        path.write_bytes(photo.encoded)
+        upload(page, path)
+        read.append(classifier.get_attribute("data-prediction") or None)
+    assert read == expected
+    assert sum(claim == str(photo.label) for photo, claim in zip(photos, expected, strict=True)) >= 8
+
+    digits = [mnist.x_test[index] for index in first_with_labels(mnist, "1984")]
+    upload(page, save_grey(number_picture(digits, np.random.default_rng(3)), tmp_path / "number.png"))
+    expect(classifier).to_have_attribute("data-prediction", "1984")
+    expect(page.locator("#digit-readings li")).to_have_count(4)
+
+    rng = np.random.default_rng(6)
+    for kind, said in (("blank", "blank"), ("ruled", "lines")):
+        upload(page, save_grey(non_digit(kind, rng), tmp_path / f"{kind}.png"))
+        expect(classifier).to_have_attribute("data-prediction", "")
+        expect(status).to_contain_text(said)
+
+
 def test_bad_and_huge_files_get_an_answer_and_the_page_keeps_working(page, site_url, tmp_path):
     from PIL import Image, ImageDraw
 
@@ -229,28 +356,42 @@ def test_pictures_can_be_dropped_or_pasted(page, site_url, tmp_path):
     expect(classifier).to_have_attribute("data-prediction", "3")
 
 
-def test_a_phone_fits_the_pad_and_a_finger_draws_without_scrolling(phone, site_url):
-    open_demo(phone, site_url)
-    width = phone.viewport_size["width"]
-    assert phone.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
-    canvas = phone.locator("#digit-canvas")
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= width
-    assert box["width"] >= 0.8 * width, f"a {box['width']:.0f} px pad on a {width} px screen"
-    for control in ("#digit-undo", "#digit-clear", "label[for=digit-upload]"):
-        assert phone.locator(control).bounding_box()["height"] >= 44, f"{control} is smaller than a fingertip"
+def in_view(page: Page, locator) -> bool:
+    box, height = locator.bounding_box(), page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
 
-    scrolled = phone.evaluate("scrollY")
-    touch = phone.context.new_cdp_session(phone)
-    x = box["x"] + box["width"] / 2
-    points = [box["y"] + box["height"] * (0.2 + 0.03 * i) for i in range(21)]
-    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": points[0]}]})
-    for y in points[1:]:
-        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
-    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    expect(phone.locator("#digit-classifier")).to_have_attribute("data-prediction", "1")
-    assert phone.evaluate("scrollY") == scrolled, "drawing scrolled the page"
+
+@pytest.mark.parametrize("held", ["upright", "sideways"])
+def test_on_a_phone_a_finger_draws_and_the_answer_is_in_view(browser, site_url, held):
+    """Either way the phone is held: the pad fits, a finger draws without scrolling, and the answer
+    is in view beside or above the pad, which does not move when it comes."""
+    size = {"width": 360, "height": 740} if held == "upright" else {"width": 740, "height": 360}
+    with watched_page(browser, viewport=size, device_scale_factor=3, is_mobile=True, has_touch=True) as phone:
+        open_demo(phone, site_url)
+        width = size["width"]
+        assert phone.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+        canvas = phone.locator("#digit-canvas")
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert in_view(phone, canvas), "the whole pad is in view"
+        assert box["width"] >= min(0.8 * width, 0.55 * size["height"]), f"a {box['width']:.0f} px pad"
+        for control in ("#digit-undo", "#digit-clear", "#digit-number", "label[for=digit-upload]"):
+            assert phone.locator(control).bounding_box()["height"] >= 44, f"{control} is smaller than a fingertip"
+
+        scrolled = phone.evaluate("scrollY")
+        touch = phone.context.new_cdp_session(phone)
+        x = box["x"] + box["width"] / 2
+        points = [box["y"] + box["height"] * (0.2 + 0.03 * i) for i in range(21)]
+        touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": points[0]}]})
+        for y in points[1:]:
+            touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        expect(phone.locator("#digit-classifier")).to_have_attribute("data-prediction", "1")
+        assert phone.evaluate("scrollY") == scrolled, "drawing scrolled the page"
+        assert canvas.bounding_box() == box, "the pad moved when the answer came"
+        assert in_view(phone, phone.locator("#digit-status")), "the answer is out of view"
+        expect(phone.locator("#digit-status")).to_contain_text("It looks like 1")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -85,12 +85,13 @@ def traced_digit(image: np.ndarray, brush_width: float, every: int = 2,
     brush_radius = brush_width * size / PAD_SHARE / 2  # in MNIST pixels
     paths = strokes(thin(mask))
     if inner_loops:
-        # Rings a brush's width apart, from the edge inwards, until the ink is filled.
+        # Rings from the edge inwards, close enough for the brush to leave no gap between them
+        # (the ring's pixels lie up to a pixel deeper than its level), until the ink is filled.
         depths = depth(mask)
         level = brush_radius
         while (depths > level).any():
             paths += strokes(outline(depths > level))
-            level += 2 * brush_radius
+            level += max(2 * brush_radius - 1, 0.5)
     return [[(to_pad(col), to_pad(row)) for row, col in [*path[:-1:every], path[-1]]] for path in paths]
 
 
@@ -107,7 +108,8 @@ def replay(page, image: np.ndarray) -> None:
 def draw(page, strokes: list[list[tuple[float, float]]]) -> None:
     """Drag the mouse along each stroke, given in fractions of the canvas, and wait for the answer."""
     canvas = page.locator("#digit-canvas")
-    canvas.scroll_into_view_if_needed()
+    # In the middle of the window: "if needed" leaves it under the theme's sticky header.
+    canvas.evaluate("(pad) => pad.scrollIntoView({block: 'center'})")
     box = canvas.bounding_box()
     for stroke in strokes:
         page.mouse.move(box["x"] + stroke[0][0] * box["width"], box["y"] + stroke[0][1] * box["height"])
@@ -121,17 +123,80 @@ def draw(page, strokes: list[list[tuple[float, float]]]) -> None:
 
 
 def traced_number(images: list[np.ndarray], brush_width: float, aspect: float,
-                  rng: np.random.Generator | None = None) -> list[list[tuple[float, float]]]:
-    """MNIST digits written side by side on a pad ``aspect`` times as wide as it is high: each
-    digit traced as ``traced_digit`` traces it, in a slot of its own across the pad, a little
-    higher or lower than its neighbours when ``rng`` is given."""
-    slot = 1 / len(images)
-    # Each digit's 28-pixel frame spans the slot, or the pad's height if that is less.
-    scale = min(slot * aspect, 1.0)
+                  rng: np.random.Generator | None = None, gap: float = 0.3) -> list[list[tuple[float, float]]]:
+    """MNIST digits written side by side on a pad ``aspect`` times as wide as it is high, as people
+    write a number: the digits as tall as one another whatever their width, ``gap`` of a digit's
+    height apart, together as large as the pad allows (at most 70% of its height), each traced as
+    ``traced_digit`` traces it and a little higher or lower than its neighbours when ``rng`` is
+    given. Points are (x, y) fractions of the pad's width and height."""
+    boxes = [_ink_box(image) for image in images]
+    tall = max(bottom - top for top, _, bottom, _ in boxes)
+    widths = [right - left for _, left, _, right in boxes]
+    # The pad's height per MNIST pixel.
+    scale = min(0.7 / tall, 0.9 * aspect / (sum(widths) + gap * tall * (len(images) - 1)))
+    start = (aspect - scale * (sum(widths) + gap * tall * (len(images) - 1))) / 2
     strokes = []
-    for index, image in enumerate(images):
+    for image, (top, left, bottom, _), width in zip(images, boxes, widths, strict=True):
+        size = image.shape[0]
         lift = float(rng.uniform(-0.05, 0.05)) if rng is not None else 0.0
-        for stroke in traced_digit(image, brush_width / scale):
-            strokes.append([((index + 0.5) * slot + (x - 0.5) * scale / aspect, 0.5 + lift + (y - 0.5) * scale)
-                            for x, y in stroke])
+        # traced_digit's pad holds the 28-pixel frame in PAD_SHARE of its side: its brush is ours
+        # in that measure.
+        for stroke in traced_digit(image, brush_width * PAD_SHARE / (size * scale)):
+            pixels = [((x - 0.5) / PAD_SHARE * size + size / 2, (y - 0.5) / PAD_SHARE * size + size / 2)
+                      for x, y in stroke]
+            strokes.append([((start + (col - left) * scale) / aspect, 0.5 + lift + (row - (top + bottom) / 2) * scale)
+                            for col, row in pixels])
+        start += (width + gap * tall) * scale
     return strokes
+
+
+def _ink_box(image: np.ndarray) -> tuple[int, int, int, int]:
+    """(top, left, bottom, right) of the ink, bottom and right exclusive, in pixels of the image."""
+    rows, cols = np.nonzero(ink(image))
+    return int(rows.min()), int(cols.min()), int(rows.max()) + 1, int(cols.max()) + 1
+
+
+def wobbly(strokes: list[list[tuple[float, float]]], amount: float,
+           rng: np.random.Generator) -> list[list[tuple[float, float]]]:
+    """The strokes drawn by a less steady hand: each point moved by a smooth wave along its stroke,
+    up to ``amount`` of the pad."""
+    moved = []
+    for stroke in strokes:
+        along = np.linspace(0, 1, len(stroke))
+        phase, frequency = rng.uniform(0, 2 * np.pi, 2), rng.uniform(1, 3, 2)
+        dx = amount * np.sin(2 * np.pi * frequency[0] * along + phase[0])
+        dy = amount * np.sin(2 * np.pi * frequency[1] * along + phase[1])
+        moved.append([(x + a, y + b) for (x, y), a, b in zip(stroke, dx, dy, strict=True)])
+    return moved
+
+
+def render(strokes: list[list[tuple[float, float]]], brush_width: float, height: int = 280,
+           width: int | None = None, oversample: int = 4) -> np.ndarray:
+    """The strokes as the pad paints them, white on black with round ends, brush_width of the
+    pad's height wide: grey levels in [0, 1]. Drawn large and shrunk, to smooth the edges as a
+    canvas does; close to the browser's pixels, not equal to them."""
+    from PIL import Image, ImageDraw
+
+    width = width or height
+    picture = Image.new("L", (width * oversample, height * oversample), 0)
+    pen = ImageDraw.Draw(picture)
+    size = brush_width * height * oversample
+    for stroke in strokes:
+        points = [(x * width * oversample, y * height * oversample) for x, y in stroke]
+        if len(points) > 1:
+            pen.line(points, fill=255, width=round(size), joint="curve")
+        for x, y in points:
+            pen.ellipse([x - size / 2, y - size / 2, x + size / 2, y + size / 2], fill=255)
+    return np.asarray(picture.resize((width, height), Image.BOX), dtype=float) / 255
+
+
+# The drawing styles the classifier is measured on: the tracer's own, a skeleton without the
+# rings inside wide ink, a brush a third thinner or thicker, and a wobbly hand. Each gives the
+# strokes and the brush (a share of the pad's height) for an MNIST digit.
+STYLES = {
+    "tracer": lambda image, brush, rng: (traced_digit(image, brush), brush),
+    "skeleton": lambda image, brush, rng: (traced_digit(image, brush, inner_loops=False), brush),
+    "thinner brush": lambda image, brush, rng: (traced_digit(image, brush * 2 / 3), brush * 2 / 3),
+    "thicker brush": lambda image, brush, rng: (traced_digit(image, brush * 4 / 3), brush * 4 / 3),
+    "wobbly": lambda image, brush, rng: (wobbly(traced_digit(image, brush), 0.01, rng), brush),
+}

@@ -96,8 +96,8 @@ def non_digit(kind: str, rng: np.random.Generator) -> np.ndarray:
     elif kind == "block":
         picture = _paper(rng, height, width)
         top, left = int(rng.integers(0, height // 2)), int(rng.integers(0, width // 2))
-        picture[top:top + int(rng.integers(40, height - top + 1)), left:left + int(rng.integers(40, width - left + 1))] = \
-            rng.uniform(0, 0.4)
+        bottom, right = top + int(rng.integers(40, height - top + 1)), left + int(rng.integers(40, width - left + 1))
+        picture[top:bottom, left:right] = rng.uniform(0, 0.4)
     elif kind == "noise":
         picture = rng.uniform(0, 1, (height, width)) if rng.random() < 0.5 else np.clip(
             0.6 + rng.normal(0, 0.25, (height, width)), 0, 1)

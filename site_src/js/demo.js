@@ -18,7 +18,7 @@ function nothingToRead(reason, drawn, numberMode) {
   if (reason === LINES) return 'No digit here: only lines or edges that run across the whole picture.';
   return 'No digit here: only specks or dots, too small to be a digit.';
 }
-const WIDE = 2;  // the pad for a number is this many times as wide as it is high
+const WIDE = 4;  // the pad for a number is this many times as wide as it is high: room for eight digits
 
 // What the page says of the digits read, left to right: the digits it claims (a digit below
 // claimThreshold, two that seem to touch or a filled blot make it claim none), the lowest

@@ -200,7 +200,7 @@ export function digitsOf(pieces, width, height, {touching, small, speck, filled}
   const heaviest = groups.reduce((top, {mass}) => Math.max(top, mass), 0);
   return groups
     .map((group, index) => ({...group, index}))
-    .filter(({box, mass}) => box[2] - box[0] >= small * tallest && mass >= small * small * heaviest &&
+    .filter(({box, mass}) => box[2] - box[0] >= small * tallest && mass >= small * small * small * heaviest &&
                              box[2] - box[0] >= speck * Math.min(height, width))
     .sort((a, b) => a.box[1] - b.box[1] || a.index - b.index)
     .map(({labels, box}) => {

@@ -1,0 +1,54 @@
+"""The classifier on what people really give it, measured on test sets made for the purpose from
+MNIST's test digits (never trained on).
+
+Where the model already meets the target the site holds itself to, the test holds it there;
+where it does not yet (issue 11: numbers at 97%, each drawing style at 98%, letters, words and
+doodles), the test holds the level reached, so that nothing slips back, and `make bench`
+reports the figures beside the targets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model_build.train import predict
+from tools import measure
+
+PHOTOS = 300
+NUMBERS = 400
+STYLED = 400  # digits of the test set's second half, the harder one, per drawing style
+NON_DIGITS = 300
+BRUSH = 0.08  # the demo's (tests/test_demo.py reads it from the page)
+
+
+@pytest.fixture(scope="module")
+def read(exported_model):
+    return lambda inputs: predict(exported_model, inputs * 255)
+
+
+def test_phone_photos_are_read_almost_as_well_as_clean_scans(mnist, read, record):
+    photos, scans = measure.photos_and_scans(mnist.x_test[:PHOTOS], mnist.y_test[:PHOTOS], read, record, seed=1)
+    assert photos >= 0.95, f"{photos:.1%} of photos read right"
+    assert scans - photos <= 0.02, f"photos {photos:.1%}, the same digits scanned {scans:.1%}"
+
+
+def test_whole_numbers_of_separate_digits_are_read(mnist, read, record):
+    share = measure.numbers(mnist.x_test, mnist.y_test, read, record, NUMBERS, seed=2)
+    assert share >= 0.96, f"{share:.1%} of numbers of 2 to 4 digits read right"  # the target: 97%
+
+
+def test_digits_drawn_in_other_hands_are_read(mnist, read, record):
+    chosen = np.arange(5_000, 10_000, 5_000 // STYLED)[:STYLED]
+    shares = measure.drawing_styles(mnist.x_test[chosen], mnist.y_test[chosen], read, record, BRUSH, seed=3)
+    assert all(share >= 0.95 for share in shares.values()), shares  # the target: 98% each
+
+
+def test_pictures_that_are_not_digits_are_mostly_not_claimed(read, record):
+    claims = measure.non_digit_claims(read, record, NON_DIGITS, seed=4)
+    for kind in ("blank", "specks", "block", "noise", "ruled", "texture"):
+        assert claims[kind][0] <= 0.1 * claims[kind][1], (kind, claims)
+
+
+def test_real_digits_are_claimed(mnist, read, record):
+    silent, wrong = measure.abstentions(mnist.x_test[:2_000], mnist.y_test[:2_000], read, record)
+    assert silent <= 0.01 and wrong <= 0.01, (silent, wrong)
