@@ -12,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 PY_READY := $(VENV)/.installed
 NODE_READY := $(NODE_MODULES)/.installed
 
-.PHONY: help site serve model test test-fast bench bench-model bench-page bench-explorers screenshot browser clean distclean lock
+.PHONY: help site serve model test test-fast bench bench-model bench-page bench-explorers bench-real-world screenshot browser clean distclean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,7 +37,7 @@ test-fast: $(PY_READY) $(NODE_READY) ## The tests that need neither training, a 
 	$(PYTHON) -m ruff check model_build site_src tests tools
 	$(PYTHON) -m pytest -m "not training and not model and not browser"
 
-bench: bench-model bench-page bench-explorers ## The benchmarks below; reports in build/bench/
+bench: bench-model bench-page bench-explorers bench-real-world ## The benchmarks below; reports in build/bench/
 
 bench-model: $(PY_READY) ## Train the model and the Keras example side by side and report both
 	$(PYTHON) -m model_build.bench --out build/bench
@@ -47,6 +47,9 @@ bench-page: site browser ## Time the live classifier in headless Chromium beside
 
 bench-explorers: site browser ## Time the explorers and weigh their JavaScript against their budgets
 	$(PYTHON) -m tools.bench_explorers --site site --out build/bench
+
+bench-real-world: model ## Photos, numbers, other hands and non-digits, measured against their targets
+	$(PYTHON) -m tools.bench_real_world --out build/bench
 
 screenshot: site browser ## Redraw docs/assets/demo.png, the README's picture of the demo
 	$(PYTHON) -m tools.screenshot --site site --out docs/assets/demo.png

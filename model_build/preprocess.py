@@ -48,6 +48,8 @@ NEAR = 1.0
 # shorter side is a speck; one whose ink fills more than FILLED of its box, unless it is a thin
 # bar, is a blot or a block.
 TOUCHING = 1.6
+# More digits than a number on the pad may have: ruled or squared paper, or writing.
+MOST_DIGITS = 8
 SMALL = 0.4
 SPECK = 0.06
 FILLED = 0.75
@@ -59,7 +61,7 @@ def reference_preprocessing() -> Preprocessing:
                          ink_threshold=INK_THRESHOLD, noise_spreads=NOISE_SPREADS, pixel_scale=PIXEL_SCALE,
                          ink="light-on-dark", centring="centre-of-mass", paper_blocks=PAPER_BLOCKS,
                          uneven_light=UNEVEN_LIGHT, spanning=SPANNING, strong=STRONG, near=NEAR, touching=TOUCHING,
-                         small=SMALL, speck=SPECK, filled=FILLED)
+                         small=SMALL, speck=SPECK, filled=FILLED, most_digits=MOST_DIGITS)
 
 
 def round_half_up(value: float) -> int:
@@ -220,8 +222,9 @@ class Digit:
     filled: bool  # its ink fills its box: a blot or a block, not a digit
 
 
-# Why a picture holds no digit: nothing in it, only lines or edges across it, or only specks.
-BLANK, LINES, SPECKS = "blank", "lines", "specks"
+# Why a picture holds no digit: nothing in it, only lines or edges across it, only specks, or
+# more marks in a row than a number has.
+BLANK, LINES, SPECKS, MANY = "blank", "lines", "specks", "many"
 
 
 def label_pieces(mask: np.ndarray) -> tuple[np.ndarray, int]:
@@ -323,12 +326,14 @@ def digits_of(pieces: list[Piece], height: int, width: int, touching: float = TO
 def read_digits(ink: np.ndarray, p: Preprocessing | None = None,
                 drawn: bool = False) -> tuple[list[tuple[Digit, np.ndarray]], str]:
     """The digits in ``ink`` (``drawn`` on the pad, or a picture), left to right, each with its
-    own ink (the rest set to 0); and, when there are none, why: BLANK, LINES or SPECKS."""
+    own ink (the rest set to 0); and, when there are none, why: BLANK, LINES, SPECKS or MANY."""
     p = p or reference_preprocessing()
     labels, count = label_pieces(ink > p.ink_threshold)
     pieces = pieces_of(ink, labels, count)
     kept = writing(pieces, *ink.shape, p.spanning, p.strong, p.near, drawn)
     digits = digits_of(kept, *ink.shape, p.touching, p.small, p.speck, p.filled)
+    if len(digits) > p.most_digits:
+        return [], MANY
     reason = "" if digits else BLANK if not pieces else LINES if not kept else SPECKS
     return [(digit, np.where(np.isin(labels, digit.labels), ink, 0.0)) for digit in digits], reason
 

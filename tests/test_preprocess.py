@@ -12,6 +12,8 @@ from PIL import Image
 from model_build.data import DIGIT_BOX, MASS_CENTRE
 from model_build.output import REPOSITORY, to_metadata
 from model_build.preprocess import (
+    MANY,
+    MOST_DIGITS,
     area_resize,
     centre_of_mass,
     ink_box,
@@ -60,6 +62,30 @@ def test_paper_grain_does_not_count_as_ink():
     assert ink_box(to_ink(grainy)) is None
     grainy[50:150, 120:140] = 0.15  # a dark bar on the grainy paper
     assert ink_box(to_ink(grainy)) == (50, 120, 150, 140)
+
+
+def bars(count: int, thickness: int = 4) -> np.ndarray:
+    """Dark upright bars in a row on white paper, like ones or the lines of squared paper."""
+    picture = np.ones((100, 40 * count + 40))
+    for index in range(count):
+        picture[20:80, 30 + 40 * index:30 + 40 * index + thickness] = 0.0
+    return picture
+
+
+def test_more_marks_in_a_row_than_a_number_has_are_no_number():
+    assert len(read_picture(bars(MOST_DIGITS))[0]) == MOST_DIGITS
+    assert read_picture(bars(MOST_DIGITS + 1)) == ([], MANY)
+
+
+def test_a_thin_one_beside_bold_digits_is_kept():
+    """A 1 written with a fine pen has a tenth of the ink of its bold neighbour, and is a digit."""
+    picture = np.ones((120, 200))
+    rows, cols = np.indices(picture.shape)
+    ring = np.hypot(rows - 60, cols - 60)
+    picture[(ring <= 40) & (ring >= 28)] = 0.0  # a bold 0
+    picture[20:100, 140:143] = 0.0  # a thin 1
+    digits, _ = read_picture(picture)
+    assert [digit.box[1] for digit, _ in digits] == [20, 140]
 
 
 def test_mnist_digits_come_back_as_mnist_made_them(mnist, exported_model):

@@ -5,7 +5,7 @@ import {rememberDrawing} from './explorers/digits.js';
 import {whyMap} from './explorers/why_view.js';
 import {classifierFor} from './models.js';
 import {pictureGreyLevels} from './picture.js';
-import {BLANK, LINES, readPicture} from './preprocess.js';
+import {BLANK, LINES, MANY, readPicture} from './preprocess.js';
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth'];
 
@@ -16,6 +16,10 @@ function nothingToRead(reason, drawn, numberMode) {
       : 'There is no ink in this picture to read: it looks blank.';
   }
   if (reason === LINES) return 'No digit here: only lines or edges that run across the whole picture.';
+  if (reason === MANY) {
+    return 'No number here: more marks in a row than the eight digits a number may have, as on ruled or ' +
+      'squared paper, or in writing.';
+  }
   return 'No digit here: only specks or dots, too small to be a digit.';
 }
 const WIDE = 4;  // the pad for a number is this many times as wide as it is high: room for eight digits

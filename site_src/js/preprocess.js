@@ -211,15 +211,18 @@ export function digitsOf(pieces, width, height, {touching, small, speck, filled}
     });
 }
 
-// Why a picture holds no digit: nothing in it, only lines or edges across it, or only specks.
-export const BLANK = 'blank', LINES = 'lines', SPECKS = 'specks';
+// Why a picture holds no digit: nothing in it, only lines or edges across it, only specks, or
+// more marks in a row than a number has.
+export const BLANK = 'blank', LINES = 'lines', SPECKS = 'specks', MANY = 'many';
 
 // The digits in the ink (drawn on the pad, or a picture), left to right, each with its own ink
 // (the rest set to 0); and, when there are none, why.
 export function readDigits(ink, width, height, preprocessing, drawn) {
   const {labels, pieces} = labelPieces(ink, width, height, preprocessing.inkThreshold);
   const kept = writing(pieces, width, height, preprocessing, drawn);
-  const digits = digitsOf(kept, width, height, preprocessing).map((digit) => {
+  const found = digitsOf(kept, width, height, preprocessing);
+  if (found.length > preprocessing.mostDigits) return {digits: [], reason: MANY};
+  const digits = found.map((digit) => {
     const own = new Set(digit.labels);
     return {...digit, ink: ink.map((value, index) => (own.has(labels[index]) ? value : 0))};
   });

@@ -1,0 +1,133 @@
+"""python -m tools.bench_real_world: the classifier on what people really give it, beside the targets.
+
+Every test set is made from MNIST's test digits, which the model never trained on, by the
+generators in tools/ with fixed seeds (none of them was used to tune anything): phone photos and
+clean scans of the same digits (tools/photos.py), digits traced and drawn on the pad in other
+hands (tools/handwriting.py), whole numbers written on paper (tools/numbers.py), and pictures that
+are not digits (tools/nondigits.py). The page's preprocessing and claim rules are applied in
+Python, with the exported model; tests hold the page's port to the same results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from model_build.__main__ import quiet_tensorflow
+from model_build.bench import write_report
+from model_build.output import REPOSITORY, model_dir, read_record
+from tools import measure
+from tools.nondigits import KINDS
+
+PHOTOS = 1_000
+STYLED = 1_000  # digits of the test set's second half (indices 5,000 to 9,999), per drawing style
+NUMBERS = 1_000
+NON_DIGITS = 1_000
+BRUSH = 0.08  # the demo's brush, a share of the pad's height
+
+TARGETS = {"photos": 0.95, "photo gap": 0.02, "style": 0.98, "numbers": 0.97, "non-digits": 0.05,
+           "abstentions": 0.01}
+
+
+def measure_all(seconds: dict) -> dict:
+    from model_build.data import load_mnist
+    from model_build.export import load_exported
+    from model_build.train import predict
+
+    mnist = load_mnist()
+    folder = model_dir()
+    record = read_record(folder)
+    model = load_exported(folder / record.model.folder)
+
+    def read(inputs: np.ndarray) -> np.ndarray:
+        return predict(model, inputs * 255)
+
+    def timed(name: str, run):
+        started = time.perf_counter()
+        result = run()
+        seconds[name] = round(time.perf_counter() - started, 1)
+        return result
+
+    chosen = np.arange(5_000, 10_000, 5_000 // STYLED)[:STYLED]
+    photos, scans = timed("photos", lambda: measure.photos_and_scans(
+        mnist.x_test[:PHOTOS], mnist.y_test[:PHOTOS], read, record, seed=1))
+    silent, wrong = timed("abstentions", lambda: measure.abstentions(mnist.x_test, mnist.y_test, read, record))
+    return {
+        "model": record.model.folder,
+        "test_accuracy": record.test_accuracy,
+        "photos": photos, "scans": scans,
+        "styles": timed("styles", lambda: measure.drawing_styles(
+            mnist.x_test[chosen], mnist.y_test[chosen], read, record, BRUSH, seed=3)),
+        "numbers": timed("numbers", lambda: measure.numbers(
+            mnist.x_test, mnist.y_test, read, record, NUMBERS, seed=2)),
+        "eight_digit_numbers": timed("eight-digit numbers", lambda: measure.numbers(
+            mnist.x_test, mnist.y_test, read, record, NUMBERS // 4, seed=6, lengths=(8, 8))),
+        "non_digits": timed("non-digits", lambda: measure.non_digit_claims(read, record, NON_DIGITS, seed=4)),
+        "uploaded_mnist_abstained": silent, "uploaded_mnist_wrong": wrong,
+    }
+
+
+def mark(met: bool) -> str:
+    return "met" if met else "**not yet**"
+
+
+def report(result: dict, seconds: dict) -> str:
+    photos, scans = result["photos"], result["scans"]
+    claims = result["non_digits"]
+    claimed, total = sum(found for found, _ in claims.values()), sum(count for _, count in claims.values())
+    lines = [
+        "# Benchmark: the classifier in the real world",
+        "",
+        f"Model {result['model']} ({result['test_accuracy']:.2%} on MNIST's test set). Each set is made from "
+        "MNIST's test digits with fixed seeds; a reading counts as right only when the page would claim it.",
+        "",
+        "| measure | set | result | target | |",
+        "|---|---|---:|---:|---|",
+        f"| phone photos read right | {PHOTOS} photos of test digits 0-{PHOTOS - 1} | {photos:.1%} "
+        f"| ≥ {TARGETS['photos']:.0%} | {mark(photos >= TARGETS['photos'])} |",
+        f"| the same digits as clean scans | {PHOTOS} scans | {scans:.1%} | photos at most "
+        f"{TARGETS['photo gap'] * 100:.0f} points below | {mark(scans - photos <= TARGETS['photo gap'])} |",
+    ]
+    for name, share in result["styles"].items():
+        lines.append(f"| drawn on the pad, {name} | {STYLED} test digits 5,000-9,999 | {share:.1%} "
+                     f"| ≥ {TARGETS['style']:.0%} | {mark(share >= TARGETS['style'])} |")
+    lines += [
+        f"| whole numbers of 2 to 4 digits read right | {NUMBERS} numbers on paper | {result['numbers']:.1%} "
+        f"| ≥ {TARGETS['numbers']:.0%} | {mark(result['numbers'] >= TARGETS['numbers'])} |",
+        f"| whole numbers of 8 digits read right | {NUMBERS // 4} numbers on paper "
+        f"| {result['eight_digit_numbers']:.1%} | | |",
+        f"| pictures that are not digits, a digit claimed | {total} pictures, {total // len(KINDS)} of each kind "
+        f"| {claimed / total:.1%} | ≤ {TARGETS['non-digits']:.0%} | {mark(claimed <= TARGETS['non-digits'] * total)} |",
+        f"| MNIST's test digits uploaded, no digit claimed | all 10,000 | {result['uploaded_mnist_abstained']:.2%} "
+        f"| ≤ {TARGETS['abstentions']:.0%} | {mark(result['uploaded_mnist_abstained'] <= TARGETS['abstentions'])} |",
+        f"| MNIST's test digits uploaded, a wrong digit claimed | all 10,000 | {result['uploaded_mnist_wrong']:.2%} "
+        "| | |",
+        "",
+        "## Pictures that are not digits, by kind",
+        "",
+        "| kind | a digit claimed |",
+        "|---|---:|",
+        *[f"| {kind} | {found} of {count} |" for kind, (found, count) in claims.items()],
+        "",
+        "Seconds per measure: " + ", ".join(f"{name} {value:.0f}" for name, value in seconds.items()) + ".",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.bench_real_world", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=REPOSITORY / "build" / "bench", help="where the report goes")
+    args = parser.parse_args(argv)
+    quiet_tensorflow()
+    seconds: dict = {}
+    result = measure_all(seconds)
+    write_report(args.out, "real_world", report(result, seconds), {**result, "seconds": seconds})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
