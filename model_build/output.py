@@ -69,7 +69,9 @@ class Preprocessing:
     centring: Literal["centre-of-mass"]
     paper_blocks: int
     uneven_light: float
+    darkest_paper: float
     spanning: float
+    line_width: float
     strong: float
     near: float
     touching: float

@@ -34,9 +34,14 @@ MAD_TO_SIGMA = 1.4826  # median absolute deviation to standard deviation, for no
 # it varies by more than UNEVEN_LIGHT across the picture, ink is measured against the local level.
 PAPER_BLOCKS = 24
 UNEVEN_LIGHT = 0.08
+# Paper is never darker than DARKEST_PAPER times the brightest paper in the picture: what is, is
+# ink, however wide (a block, a blot), not a shadow.
+DARKEST_PAPER = 0.5
 # Ink reaching across this share of a picture's width or height is a ruled line or the paper's
-# edge (not on the drawing pad, which has neither).
+# edge (not on the drawing pad, which has neither). A line at most LINE_WIDTH of the picture thick
+# is taken out, and whatever touches it kept.
 SPANNING = 0.9
+LINE_WIDTH = 0.05
 # The writing starts from the heaviest piece of ink among those at least STRONG times as dark as
 # the darkest, and takes in every piece within NEAR times its size.
 STRONG = 0.5
@@ -60,8 +65,9 @@ def reference_preprocessing() -> Preprocessing:
     return Preprocessing(image_size=IMAGE_SIZE, digit_box=DIGIT_BOX, mass_centre=MASS_CENTRE,
                          ink_threshold=INK_THRESHOLD, noise_spreads=NOISE_SPREADS, pixel_scale=PIXEL_SCALE,
                          ink="light-on-dark", centring="centre-of-mass", paper_blocks=PAPER_BLOCKS,
-                         uneven_light=UNEVEN_LIGHT, spanning=SPANNING, strong=STRONG, near=NEAR, touching=TOUCHING,
-                         small=SMALL, speck=SPECK, filled=FILLED, most_digits=MOST_DIGITS)
+                         uneven_light=UNEVEN_LIGHT, darkest_paper=DARKEST_PAPER, spanning=SPANNING,
+                         line_width=LINE_WIDTH, strong=STRONG, near=NEAR, touching=TOUCHING, small=SMALL,
+                         speck=SPECK, filled=FILLED, most_digits=MOST_DIGITS)
 
 
 def round_half_up(value: float) -> int:
@@ -69,7 +75,7 @@ def round_half_up(value: float) -> int:
 
 
 def to_ink(grey: np.ndarray, noise_spreads: float = NOISE_SPREADS, paper_blocks: int = PAPER_BLOCKS,
-           uneven_light: float = UNEVEN_LIGHT) -> np.ndarray:
+           darkest_paper: float = DARKEST_PAPER, uneven_light: float = UNEVEN_LIGHT) -> np.ndarray:
     """Grey levels in [0, 1] to ink in [0, 1], whichever way round the picture is.
 
     The border of a picture of a digit is mostly paper: when it is brighter than the middle of
@@ -80,7 +86,7 @@ def to_ink(grey: np.ndarray, noise_spreads: float = NOISE_SPREADS, paper_blocks:
     """
     grey = np.asarray(grey, dtype=np.float64)
     light = grey if np.median(_border(grey)) > 0.5 else 1.0 - grey  # paper light, ink dark
-    paper = paper_level(light, paper_blocks)
+    paper = paper_level(light, paper_blocks, darkest_paper)
     if paper.max() - paper.min() <= uneven_light:
         ink, sample = 1.0 - light, _border(1.0 - light)
     else:
@@ -91,12 +97,13 @@ def to_ink(grey: np.ndarray, noise_spreads: float = NOISE_SPREADS, paper_blocks:
     return np.clip((ink - floor) / max(1.0 - floor, 1e-6), 0.0, 1.0)
 
 
-def paper_level(light: np.ndarray, blocks: int = PAPER_BLOCKS) -> np.ndarray:
+def paper_level(light: np.ndarray, blocks: int = PAPER_BLOCKS, darkest: float = DARKEST_PAPER) -> np.ndarray:
     """The paper's brightness around each pixel of ``light`` (paper light, ink dark).
 
     The brightest pixel of each block is paper, as strokes are narrower than a block; the
-    brightest of each 3x3 neighbourhood of blocks, averaged over its 3x3 neighbourhood, is
-    spread smoothly over the picture, block centre to block centre.
+    brightest of each 3x3 neighbourhood of blocks, but never less than ``darkest`` times the
+    brightest of all, averaged over its 3x3 neighbourhood, is spread smoothly over the picture,
+    block centre to block centre.
     """
     height, width = light.shape
     size = max(4, math.ceil(max(height, width) / blocks))
@@ -105,7 +112,8 @@ def paper_level(light: np.ndarray, blocks: int = PAPER_BLOCKS) -> np.ndarray:
     for row in range(rows):
         for col in range(cols):
             brightest[row, col] = light[row * size:(row + 1) * size, col * size:(col + 1) * size].max()
-    grid = _neighbourhood(_neighbourhood(brightest, np.max), np.mean)
+    grid = _neighbourhood(brightest, np.max)
+    grid = _neighbourhood(np.maximum(grid, darkest * grid.max()), np.mean)
     return _spread(grid, size, height, width)
 
 
@@ -261,6 +269,62 @@ def _gap(first: tuple[int, int, int, int], second: tuple[int, int, int, int]) ->
     return max(second[0] - first[2], first[0] - second[2], second[1] - first[3], first[1] - second[3], 0)
 
 
+def without_lines(ink: np.ndarray, labels: np.ndarray, pieces: list[Piece], spanning: float = SPANNING,
+                  line_width: float = LINE_WIDTH) -> np.ndarray | None:
+    """``ink`` with the ruled lines that cross it taken out, and what touches them kept; None when
+    no line crosses it. A line is a piece that spans the picture one way (not both, as a grid
+    does) and is, across most of its length, a single thin run of ink: where a digit sits on it
+    or crosses it, its course is taken as the straight path between the nearest places where it
+    runs alone, and only a band of its width along that path is taken out."""
+    height, width = ink.shape
+    cleared = None
+    for piece in pieces:
+        top, left, bottom, right = piece.box
+        across, down = right - left >= spanning * width, bottom - top >= spanning * height
+        if across == down:
+            continue
+        # Along a line that runs down the picture, rows play the part of columns.
+        own = labels[top:bottom, left:right] == piece.label
+        band = _line_band(own if across else own.T, line_width * (height if across else width))
+        if band is None:
+            continue
+        cleared = ink.copy() if cleared is None else cleared
+        cleared[top:bottom, left:right][band if across else band.T] = 0.0
+    return cleared
+
+
+def _line_band(own: np.ndarray, thickest: float) -> np.ndarray | None:
+    """The pixels of a line running across ``own`` (a piece's pixels in its box), or None when the
+    piece is not mostly a single run of ink per column, at most ``thickest`` pixels thick."""
+    rows, columns = own.shape
+    runs = []  # per column: (first row, last row) of its ink when it is a single run, else None
+    for column in range(columns):
+        filled = np.flatnonzero(own[:, column])
+        single = filled.size and filled[-1] - filled[0] + 1 == filled.size
+        runs.append((int(filled[0]), int(filled[-1])) if single else None)
+    lengths = sorted(last - first + 1 for first, last in (run for run in runs if run))
+    if 2 * len(lengths) < columns or lengths[(len(lengths) - 1) >> 1] > thickest:
+        return None
+    thickness = lengths[(len(lengths) - 1) >> 1]
+    alone = [run is not None and run[1] - run[0] + 1 <= thickness + 2 for run in runs]
+    # The nearest column, on either side, where the line runs alone.
+    before, after = [-1] * columns, [-1] * columns
+    for column in range(columns):
+        before[column] = column if alone[column] else before[column - 1] if column else -1
+    for column in reversed(range(columns)):
+        after[column] = column if alone[column] else after[column + 1] if column < columns - 1 else -1
+    centre = lambda column: (runs[column][0] + runs[column][1]) / 2  # noqa: E731
+    centres = np.zeros(columns)
+    for column in range(columns):
+        left, right = before[column], after[column]
+        if left < 0 or right < 0 or left == right:
+            centres[column] = centre(right if left < 0 else left)
+        else:
+            centres[column] = centre(left) + (centre(right) - centre(left)) * (column - left) / (right - left)
+    near = np.abs(np.arange(rows)[:, None] - centres[None, :]) <= thickness / 2 + 1
+    return own & near
+
+
 def writing(pieces: list[Piece], height: int, width: int, spanning: float = SPANNING, strong: float = STRONG,
             near: float = NEAR, drawn: bool = False) -> list[Piece]:
     """The pieces that make the writing: in a picture (not ``drawn`` on the pad), what spans it (a
@@ -309,10 +373,12 @@ def digits_of(pieces: list[Piece], height: int, width: int, touching: float = TO
             labels.append([piece.label])
             boxes.append(piece.box)
     masses = [_sum_in_order(np.array([mass_of[label] for label in group])) for group in labels]
-    tallest, heaviest = max((box[2] - box[0] for box in boxes), default=0), max(masses, default=0)
-    order = sorted((index for index, box in enumerate(boxes)
-                    if box[2] - box[0] >= small * tallest and masses[index] >= small * small * small * heaviest
-                    and box[2] - box[0] >= speck * min(height, width)),
+    heaviest = max(masses, default=0)
+    # The tallest among the groups heavy enough to be digits: specks far apart can make a tall group.
+    heavy = [index for index in range(len(boxes)) if masses[index] >= small * small * small * heaviest]
+    tallest = max((boxes[index][2] - boxes[index][0] for index in heavy), default=0)
+    order = sorted((index for index in heavy if boxes[index][2] - boxes[index][0] >= small * tallest
+                    and boxes[index][2] - boxes[index][0] >= speck * min(height, width)),
                    key=lambda index: (boxes[index][1], index))
     digits = []
     for index in order:
@@ -330,11 +396,17 @@ def read_digits(ink: np.ndarray, p: Preprocessing | None = None,
     p = p or reference_preprocessing()
     labels, count = label_pieces(ink > p.ink_threshold)
     pieces = pieces_of(ink, labels, count)
+    found_ink = bool(pieces)
+    cleared = None if drawn else without_lines(ink, labels, pieces, p.spanning, p.line_width)
+    if cleared is not None:
+        ink = cleared
+        labels, count = label_pieces(ink > p.ink_threshold)
+        pieces = pieces_of(ink, labels, count)
     kept = writing(pieces, *ink.shape, p.spanning, p.strong, p.near, drawn)
     digits = digits_of(kept, *ink.shape, p.touching, p.small, p.speck, p.filled)
     if len(digits) > p.most_digits:
         return [], MANY
-    reason = "" if digits else BLANK if not pieces else LINES if not kept else SPECKS
+    reason = "" if digits else BLANK if not found_ink else LINES if not kept else SPECKS
     return [(digit, np.where(np.isin(labels, digit.labels), ink, 0.0)) for digit in digits], reason
 
 
@@ -349,6 +421,7 @@ def read_picture(grey: np.ndarray, preprocessing: Preprocessing | None = None,
                  drawn: bool = False) -> tuple[list[tuple[Digit, np.ndarray]], str]:
     """``digit_inputs``, with the reason when there are no digits (see ``read_digits``)."""
     p = preprocessing or reference_preprocessing()
-    digits, reason = read_digits(to_ink(grey, p.noise_spreads, p.paper_blocks, p.uneven_light), p, drawn)
+    ink = to_ink(grey, p.noise_spreads, p.paper_blocks, p.darkest_paper, p.uneven_light)
+    digits, reason = read_digits(ink, p, drawn)
     return [(digit, mnist_like(own, p.image_size, p.digit_box, p.mass_centre, p.ink_threshold))
             for digit, own in digits], reason

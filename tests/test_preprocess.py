@@ -88,6 +88,33 @@ def test_a_thin_one_beside_bold_digits_is_kept():
     assert [digit.box[1] for digit, _ in digits] == [20, 140]
 
 
+def on_ruled_paper(digit: np.ndarray, slope: float, upright: bool = False) -> np.ndarray:
+    """An MNIST digit (28x28 uint8) written large, dark on white paper, with a ruled line 3 pixels
+    thick running through its lower part (falling ``slope`` per pixel), or from top to bottom along
+    its left edge, as a margin, when ``upright``."""
+    picture = np.ones((200, 300))
+    large = np.asarray(Image.fromarray(digit).resize((112, 112), Image.BICUBIC), dtype=float) / 255
+    picture[44:156, 94:206] = 1 - np.clip(large, 0, 1)
+    rows, cols = np.indices(picture.shape)
+    if upright:
+        picture[np.abs(cols - (112 + slope * rows)) <= 1] = 0.1
+    else:
+        picture[np.abs(rows - (130 + slope * cols)) <= 1] = 0.1
+    return picture
+
+
+def test_digits_on_ruled_lines_are_read_and_the_lines_left_out(mnist, exported_model):
+    chosen = range(40)
+    read = []
+    for index in chosen:
+        for slope, upright in ((0.0, False), (0.03, False), (-0.02, True)):
+            digits, _ = read_picture(on_ruled_paper(mnist.x_test[index], slope, upright))
+            read.append(digits[0][1] if len(digits) == 1 else np.zeros((28, 28)))
+    labels = np.repeat(mnist.y_test[list(chosen)], 3)
+    right = (predict(exported_model, np.stack(read) * 255).argmax(axis=1) == labels).mean()
+    assert right >= 0.95, f"{right:.0%} of digits on ruled lines read right"
+
+
 def test_mnist_digits_come_back_as_mnist_made_them(mnist, exported_model):
     originals = mnist.x_test[:SAMPLE] / 255
     redone = np.stack([mnist_like(image) for image in originals])
@@ -131,7 +158,9 @@ def test_the_browser_port_matches_the_reference(tmp_path, mnist):
     numbers = [number_picture(list(mnist.x_test[start:start + count]), rng, touching=start % 2 == 1)
                for start, count in ((10, 2), (20, 4), (31, 3), (40, 8))]
     others = [grey for _, grey in non_digit_set(20, seed=4)]
-    pictures = [*dark_on_light_pictures(mnist, 30, seed=2), *photos, *numbers, *others, np.ones((50, 70)),
+    ruled = [on_ruled_paper(mnist.x_test[index], slope, upright)
+             for index, slope, upright in ((50, 0.0, False), (51, 0.04, False), (52, -0.03, True))]
+    pictures = [*dark_on_light_pictures(mnist, 30, seed=2), *photos, *numbers, *others, *ruled, np.ones((50, 70)),
                 np.zeros((30, 30))]
     preprocessing = reference_preprocessing()
     (tmp_path / "input.json").write_text(json.dumps({

@@ -25,9 +25,9 @@ function border(image, width, height) {
 // under uneven light, ink is how much darker a pixel is than the paper around it, and the grain
 // is measured over the whole picture. Anything within noiseSpreads standard deviations of the
 // paper's level is paper.
-export function toInk(grey, width, height, {noiseSpreads, paperBlocks, unevenLight}) {
+export function toInk(grey, width, height, {noiseSpreads, paperBlocks, darkestPaper, unevenLight}) {
   const light = median(border(grey, width, height)) > 0.5 ? Float64Array.from(grey) : grey.map((value) => 1 - value);
-  const paper = paperLevel(light, width, height, paperBlocks);
+  const paper = paperLevel(light, width, height, paperBlocks, darkestPaper);
   let lowest = Infinity, highest = -Infinity;
   for (const value of paper) {
     lowest = Math.min(lowest, value);
@@ -50,7 +50,7 @@ export function toInk(grey, width, height, {noiseSpreads, paperBlocks, unevenLig
 // The paper's brightness around each pixel (paper light, ink dark): the brightest pixel of each
 // block, the brightest of each 3x3 neighbourhood of blocks averaged over its neighbourhood, and
 // spread smoothly from block centre to block centre.
-export function paperLevel(light, width, height, blocks) {
+export function paperLevel(light, width, height, blocks, darkest) {
   const size = Math.max(4, Math.ceil(Math.max(height, width) / blocks));
   const rows = Math.ceil(height / size), cols = Math.ceil(width / size);
   const brightest = new Float64Array(rows * cols).fill(-Infinity);
@@ -60,7 +60,10 @@ export function paperLevel(light, width, height, blocks) {
       brightest[cell] = Math.max(brightest[cell], light[y * width + x]);
     }
   }
-  const grid = neighbourhood(neighbourhood(brightest, rows, cols, 'max'), rows, cols, 'mean');
+  // Paper is never darker than `darkest` times the brightest paper: darker is ink, however wide.
+  const brightestPaper = neighbourhood(brightest, rows, cols, 'max');
+  const floor = darkest * brightestPaper.reduce((top, value) => Math.max(top, value), -Infinity);
+  const grid = neighbourhood(brightestPaper.map((value) => Math.max(value, floor)), rows, cols, 'mean');
   const paper = new Float64Array(width * height);
   const axis = (count, cells) => Array.from({length: count}, (_, i) => {
     const position = Math.min(Math.max((i + 0.5) / size - 0.5, 0), cells - 1);
@@ -146,6 +149,69 @@ const gap = (a, b) => Math.max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3
 // The pieces that make the writing: in a picture (not drawn on the pad), what spans it (a ruled
 // line, the paper's edge) left out, and what touches its border (the table beyond) too unless
 // nothing else is there; then the heaviest strong piece, and every piece near what is taken.
+// The ink with the ruled lines that cross it taken out, and what touches them kept; null when
+// no line crosses it. A line spans the picture one way (not both, as a grid does) and is, across
+// most of its length, a single thin run of ink; where a digit sits on it or crosses it, its course
+// is the straight path between the nearest places where it runs alone.
+export function withoutLines(ink, labels, pieces, width, height, {spanning, lineWidth}) {
+  let cleared = null;
+  for (const {label, box} of pieces) {
+    const [top, left, bottom, right] = box;
+    const across = right - left >= spanning * width, down = bottom - top >= spanning * height;
+    if (across === down) continue;
+    // Along a line that runs down the picture, rows play the part of columns.
+    const at = across ? (row, column) => (top + row) * width + left + column
+      : (row, column) => (top + column) * width + left + row;
+    const band = lineBand((row, column) => labels[at(row, column)] === label,
+                          across ? bottom - top : right - left, across ? right - left : bottom - top,
+                          lineWidth * (across ? height : width));
+    if (!band) continue;
+    cleared ??= Float64Array.from(ink);
+    for (const [row, column] of band) cleared[at(row, column)] = 0;
+  }
+  return cleared;
+}
+
+// The [row, column] pixels of a line running across a piece (own tells which pixels are the
+// piece's, in its box of rows x columns), or null when the piece is not mostly a single run of ink
+// per column, at most `thickest` pixels thick.
+function lineBand(own, rows, columns, thickest) {
+  const runs = [];
+  for (let column = 0; column < columns; column++) {
+    let first = -1, last = -1, count = 0;
+    for (let row = 0; row < rows; row++) {
+      if (!own(row, column)) continue;
+      if (first < 0) first = row;
+      last = row;
+      count++;
+    }
+    runs.push(count && last - first + 1 === count ? [first, last] : null);
+  }
+  const lengths = runs.filter((run) => run).map(([first, last]) => last - first + 1).sort((a, b) => a - b);
+  if (2 * lengths.length < columns || lengths[(lengths.length - 1) >> 1] > thickest) return null;
+  const thickness = lengths[(lengths.length - 1) >> 1];
+  const alone = runs.map((run) => run !== null && run[1] - run[0] + 1 <= thickness + 2);
+  // The nearest column, on either side, where the line runs alone.
+  const before = new Int32Array(columns).fill(-1), after = new Int32Array(columns).fill(-1);
+  for (let column = 0; column < columns; column++) {
+    before[column] = alone[column] ? column : column ? before[column - 1] : -1;
+  }
+  for (let column = columns - 1; column >= 0; column--) {
+    after[column] = alone[column] ? column : column < columns - 1 ? after[column + 1] : -1;
+  }
+  const centre = (column) => (runs[column][0] + runs[column][1]) / 2;
+  const band = [];
+  for (let column = 0; column < columns; column++) {
+    const left = before[column], right = after[column];
+    const middle = left < 0 || right < 0 || left === right ? centre(left < 0 ? right : left)
+      : centre(left) + (centre(right) - centre(left)) * (column - left) / (right - left);
+    for (let row = 0; row < rows; row++) {
+      if (own(row, column) && Math.abs(row - middle) <= thickness / 2 + 1) band.push([row, column]);
+    }
+  }
+  return band;
+}
+
 export function writing(pieces, width, height, {spanning, strong, near}, drawn) {
   const short = pieces.filter(({box}) => drawn || (box[2] - box[0] < spanning * height &&
                                                    box[3] - box[1] < spanning * width));
@@ -196,12 +262,13 @@ export function digitsOf(pieces, width, height, {touching, small, speck, filled}
   }
   // Each group's ink, added up in the order its pieces joined it.
   groups.forEach((group) => { group.mass = group.labels.reduce((total, label) => total + massOf.get(label), 0); });
-  const tallest = groups.reduce((top, {box}) => Math.max(top, box[2] - box[0]), 0);
   const heaviest = groups.reduce((top, {mass}) => Math.max(top, mass), 0);
-  return groups
-    .map((group, index) => ({...group, index}))
-    .filter(({box, mass}) => box[2] - box[0] >= small * tallest && mass >= small * small * small * heaviest &&
-                             box[2] - box[0] >= speck * Math.min(height, width))
+  // The tallest among the groups heavy enough to be digits: specks far apart can make a tall group.
+  const heavy = groups.map((group, index) => ({...group, index}))
+    .filter(({mass}) => mass >= small * small * small * heaviest);
+  const tallest = heavy.reduce((top, {box}) => Math.max(top, box[2] - box[0]), 0);
+  return heavy
+    .filter(({box}) => box[2] - box[0] >= small * tallest && box[2] - box[0] >= speck * Math.min(height, width))
     .sort((a, b) => a.box[1] - b.box[1] || a.index - b.index)
     .map(({labels, box}) => {
       const [top, left, bottom, right] = box;
@@ -218,7 +285,13 @@ export const BLANK = 'blank', LINES = 'lines', SPECKS = 'specks', MANY = 'many';
 // The digits in the ink (drawn on the pad, or a picture), left to right, each with its own ink
 // (the rest set to 0); and, when there are none, why.
 export function readDigits(ink, width, height, preprocessing, drawn) {
-  const {labels, pieces} = labelPieces(ink, width, height, preprocessing.inkThreshold);
+  let {labels, pieces} = labelPieces(ink, width, height, preprocessing.inkThreshold);
+  const foundInk = pieces.length > 0;
+  const cleared = drawn ? null : withoutLines(ink, labels, pieces, width, height, preprocessing);
+  if (cleared) {
+    ink = cleared;
+    ({labels, pieces} = labelPieces(ink, width, height, preprocessing.inkThreshold));
+  }
   const kept = writing(pieces, width, height, preprocessing, drawn);
   const found = digitsOf(kept, width, height, preprocessing);
   if (found.length > preprocessing.mostDigits) return {digits: [], reason: MANY};
@@ -226,7 +299,7 @@ export function readDigits(ink, width, height, preprocessing, drawn) {
     const own = new Set(digit.labels);
     return {...digit, ink: ink.map((value, index) => (own.has(labels[index]) ? value : 0))};
   });
-  const reason = digits.length ? '' : !pieces.length ? BLANK : !kept.length ? LINES : SPECKS;
+  const reason = digits.length ? '' : !foundInk ? BLANK : !kept.length ? LINES : SPECKS;
   return {digits, reason};
 }
 
