@@ -104,13 +104,16 @@ def build(args: argparse.Namespace) -> Path:
             (keras.models.load_model(args.out / name), kept) for name, kept in zip((KERAS_FILE, DENSE_KERAS_FILE),
                                                                                    previous, strict=True))
     else:
+        from model_build.negatives import negatives
         from model_build.train import redrawn_images, split_validation
 
-        # Both networks train on the same digits, some of them redrawn: drawn once, for both.
-        redrawing = time.perf_counter()
-        redrawn = redrawn_images(split_validation(data, config)[0][0], config)
-        redraw_seconds = time.perf_counter() - redrawing
-        model, training = trained(build_model, data, config, redrawn, redraw_seconds)
+        # Both networks train on the same digits, some of them redrawn: drawn once, for both. The
+        # CNN also learns to be unsure of marks that are not digits.
+        preparing = time.perf_counter()
+        x_fit, y_fit = split_validation(data, config)[0]
+        redrawn = redrawn_images(x_fit, config)
+        marks = negatives(min(config.negative_count, len(x_fit) // 4), config.seed, x_fit, y_fit)
+        model, training = trained(build_model, data, config, redrawn, time.perf_counter() - preparing, marks)
         dense, dense_training = trained(build_dense, data, config, redrawn)
     check_floor("CNN", model, data, config.accuracy_floor, "--accuracy-floor")
     check_floor("fully connected network", dense, data, config.dense_accuracy_floor, "its floor in config.py")
@@ -175,14 +178,14 @@ def build(args: argparse.Namespace) -> Path:
     return args.out
 
 
-def trained(make_model, data, config: TrainConfig, redrawn, extra_seconds: float = 0):
+def trained(make_model, data, config: TrainConfig, redrawn, extra_seconds: float = 0, negatives=None):
     """A model made by ``make_model`` and trained, with the record of its training (its seconds
     with ``extra_seconds`` of preparation)."""
     import tensorflow as tf
 
     from model_build.train import train
 
-    model, run = train(make_model, data, config, redrawn=redrawn)
+    model, run = train(make_model, data, config, redrawn=redrawn, negatives=negatives)
     return model, Training(
         seconds=round(run["seconds"] + extra_seconds, 1),
         history={name: tuple(round(float(v), 5) for v in values) for name, values in run["history"].items()},

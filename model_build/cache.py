@@ -16,7 +16,8 @@ from pathlib import Path
 from model_build.config import TrainConfig
 from model_build.output import DENSE_KERAS_FILE, KERAS_FILE, RecordError, Training, read_record
 
-TRAINING_SOURCES = ("config.py", "data.py", "model.py", "train.py", "strokes.py")
+# The marks that are not digits are framed by the preprocessing: it keys the training too.
+TRAINING_SOURCES = ("config.py", "data.py", "model.py", "train.py", "strokes.py", "negatives.py", "preprocess.py")
 # The output's layout and record, the browser's metadata and the figures are the export's.
 EXPORT_SOURCES = ("export.py", "preprocess.py", "figures.py", "output.py", "structure.py", "arithmetic.py",
                   "__main__.py")

@@ -38,4 +38,9 @@ class TrainConfig:
     accuracy_floor: float = 0.995  # below this on the test set, nothing is exported
     # The fully connected network the site sets beside the CNN has a floor of its own.
     dense_accuracy_floor: float = 0.97
+    # This share of each batch is marks that are not digits (model_build/negatives.py), taught with
+    # a target spread evenly over the ten digits, drawn from this many made for the run (at most a
+    # quarter as many as the training digits).
+    negative_share: float = 0.1
+    negative_count: int = 8_000
     augmentation: Augmentation = field(default_factory=Augmentation)

@@ -12,7 +12,7 @@ import tensorflow as tf
 import tf_keras as keras
 
 from model_build.config import Augmentation, TrainConfig
-from model_build.data import IMAGE_SIZE, PIXEL_SCALE, Mnist
+from model_build.data import CLASS_NAMES, IMAGE_SIZE, PIXEL_SCALE, Mnist
 from model_build.strokes import redraw
 
 
@@ -77,20 +77,32 @@ def redrawn_images(x: np.ndarray, config: TrainConfig) -> np.ndarray:
     return redraw(x, np.random.default_rng(config.seed).uniform(low, high, size=len(x)))
 
 
-def training_dataset(x: np.ndarray, redrawn: np.ndarray, y: np.ndarray, config: TrainConfig) -> tf.data.Dataset:
-    """Batches of augmented digits, each the original or, with the configured chance, redrawn."""
+def training_dataset(x: np.ndarray, redrawn: np.ndarray, y: np.ndarray, config: TrainConfig,
+                     negatives: np.ndarray | None = None) -> tf.data.Dataset:
+    """Batches of augmented digits and their one-hot targets, each digit the original or, with the
+    configured chance, redrawn; with ``negatives`` (marks that are not digits), a share of them
+    takes digits' places with a target spread evenly over the ten digits."""
     batches = (
         tf.data.Dataset.from_tensor_slices((x, redrawn, y))
         .shuffle(len(x), seed=config.seed, reshuffle_each_iteration=True)
         .batch(config.batch_size)
         .repeat()
     )
+    marks = None if negatives is None else tf.constant(negatives)
 
     # A step counter, not a shared random state, seeds each batch: parallel maps stay repeatable.
     def batch(images, others, labels, step):
-        chosen = tf.random.stateless_uniform([tf.shape(images)[0], 1, 1], tf.stack([config.seed + 1, step]))
+        count = tf.shape(images)[0]
+        chosen = tf.random.stateless_uniform([count, 1, 1], tf.stack([config.seed + 1, step]))
         picked = tf.where(chosen < config.augmentation.redraw_share, others, images)
-        return augment(scale_pixels(picked), tf.stack([config.seed, step]), config.augmentation), labels
+        targets = tf.one_hot(labels, len(CLASS_NAMES))
+        if marks is not None:
+            instead = tf.random.stateless_uniform([count, 1], tf.stack([config.seed + 2, step])) < config.negative_share
+            which = tf.random.stateless_uniform([count], tf.stack([config.seed + 3, step]), maxval=len(negatives),
+                                                dtype=tf.int32)
+            picked = tf.where(instead[:, :, None], tf.gather(marks, which), picked)
+            targets = tf.where(instead, tf.fill(tf.shape(targets), 1 / len(CLASS_NAMES)), targets)
+        return augment(scale_pixels(picked), tf.stack([config.seed, step]), config.augmentation), targets
 
     return (
         tf.data.Dataset.zip((batches, tf.data.Dataset.counter()))
@@ -100,13 +112,14 @@ def training_dataset(x: np.ndarray, redrawn: np.ndarray, y: np.ndarray, config: 
 
 
 def train(make_model: Callable[[], keras.Model], data: Mnist, config: TrainConfig, augment_data: bool = True,
-          optimizer: keras.optimizers.Optimizer | None = None,
-          redrawn: np.ndarray | None = None) -> tuple[keras.Model, dict]:
+          optimizer: keras.optimizers.Optimizer | None = None, redrawn: np.ndarray | None = None,
+          negatives: np.ndarray | None = None) -> tuple[keras.Model, dict]:
     """Build a model with ``make_model`` and fit it on MNIST's training images.
 
     ``redrawn``: the training images redrawn (``redrawn_images``), when another model's training
-    made them already. Returns the model and a record of its training: the history and the
-    seconds it took.
+    made them already; ``negatives``: marks that are not digits, to be unsure of
+    (model_build/negatives.py). Returns the model and a record of its training: the history and
+    the seconds it took.
     """
     # Seeded before the model exists: Keras draws the initial weights when the layers are built.
     keras.utils.set_random_seed(config.seed)
@@ -116,10 +129,10 @@ def train(make_model: Callable[[], keras.Model], data: Mnist, config: TrainConfi
     steps = math.ceil(len(x_fit) / config.batch_size)
     if augment_data:
         dataset = training_dataset(x_fit, redrawn if redrawn is not None else redrawn_images(x_fit, config), y_fit,
-                                   config)
+                                   config, negatives)
     else:
         dataset = (
-            tf.data.Dataset.from_tensor_slices((scale_pixels(x_fit), y_fit))
+            tf.data.Dataset.from_tensor_slices((scale_pixels(x_fit), tf.one_hot(y_fit, len(CLASS_NAMES))))
             .shuffle(len(x_fit), seed=config.seed)
             .batch(config.batch_size)
             .repeat()
@@ -133,7 +146,7 @@ def train(make_model: Callable[[], keras.Model], data: Mnist, config: TrainConfi
             warmup_steps=warmup,
         )
         optimizer = keras.optimizers.Adam(schedule)
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
     print(f"Training {model.name} ({model.count_params():,} parameters) on {len(x_fit):,} images, "
           f"validating on {len(x_val):,}, {config.epochs} epochs ...", flush=True)
     started = time.perf_counter()
@@ -141,7 +154,7 @@ def train(make_model: Callable[[], keras.Model], data: Mnist, config: TrainConfi
         dataset,
         epochs=config.epochs,
         steps_per_epoch=steps,
-        validation_data=(scale_pixels(x_val), y_val),
+        validation_data=(scale_pixels(x_val), tf.one_hot(y_val, len(CLASS_NAMES))),
         verbose=1 if sys.stdout.isatty() else 2,
     )
     return model, {"history": history.history, "seconds": time.perf_counter() - started}

@@ -2,9 +2,9 @@
 MNIST's test digits (never trained on).
 
 Where the model already meets the target the site holds itself to, the test holds it there;
-where it does not yet (issue 11: numbers at 97%, each drawing style at 98%, letters, words and
-doodles), the test holds the level reached, so that nothing slips back, and `make bench`
-reports the figures beside the targets."""
+where it does not yet (issue 11: numbers at 97%, each drawing style at 98%), the test holds the
+level reached, so that nothing slips back, and `make bench` reports the figures beside the
+targets."""
 
 from __future__ import annotations
 
@@ -45,8 +45,12 @@ def test_digits_drawn_in_other_hands_are_read(mnist, read, record):
 
 def test_pictures_that_are_not_digits_are_mostly_not_claimed(read, record):
     claims = measure.non_digit_claims(read, record, NON_DIGITS, seed=4)
-    for kind in ("blank", "specks", "block", "noise", "ruled", "texture"):
+    for kind in ("blank", "specks", "block", "noise", "grid", "ruled", "texture"):
         assert claims[kind][0] <= 0.1 * claims[kind][1], (kind, claims)
+    # Letters, words and doodles: the network was taught to be unsure of other ones.
+    for kind in ("letter", "word", "doodle"):
+        assert claims[kind][0] <= 0.3 * claims[kind][1], (kind, claims)
+    assert sum(found for found, _ in claims.values()) <= 0.05 * NON_DIGITS, claims
 
 
 def test_real_digits_are_claimed(mnist, read, record):

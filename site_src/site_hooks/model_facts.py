@@ -43,6 +43,7 @@ def model_values(record: BuildRecord, image_url: ImageUrl) -> dict[str, str]:
         "depth": depth(record.layers),
         "epochs": str(len(training.history["loss"])),
         "batch_size": str(config.batch_size),
+        "negative_share": f"{config.negative_share:.0%}",
         "learning_rate": f"{config.learning_rate:g}",
         "warmup": warmup(config.warmup_epochs),
         "training_minutes": f"{training.seconds / 60:.1f}",
