@@ -283,7 +283,7 @@ export function digitsOf(pieces, width, height, {touching, small, speck, filled}
 export const BLANK = 'blank', LINES = 'lines', SPECKS = 'specks', MANY = 'many';
 
 // The digits in the ink (drawn on the pad, or a picture), left to right, each with its own ink
-// (the rest set to 0); and, when there are none, why.
+// cropped to its box (inkWidth x inkHeight); and, when there are none, why.
 export function readDigits(ink, width, height, preprocessing, drawn) {
   let {labels, pieces} = labelPieces(ink, width, height, preprocessing.inkThreshold);
   const foundInk = pieces.length > 0;
@@ -296,8 +296,18 @@ export function readDigits(ink, width, height, preprocessing, drawn) {
   const found = digitsOf(kept, width, height, preprocessing);
   if (found.length > preprocessing.mostDigits) return {digits: [], reason: MANY};
   const digits = found.map((digit) => {
-    const own = new Set(digit.labels);
-    return {...digit, ink: ink.map((value, index) => (own.has(labels[index]) ? value : 0))};
+    // Its own ink in its box (the rest of the picture holds none of it): for a number on the
+    // wide pad, eight copies of the whole picture would cost more than reading it.
+    const [top, left, bottom, right] = digit.box;
+    const own = new Set(digit.labels), boxWidth = right - left, boxHeight = bottom - top;
+    const crop = new Float64Array(boxWidth * boxHeight);
+    for (let y = 0; y < boxHeight; y++) {
+      for (let x = 0; x < boxWidth; x++) {
+        const index = (top + y) * width + left + x;
+        if (own.has(labels[index])) crop[y * boxWidth + x] = ink[index];
+      }
+    }
+    return {...digit, ink: crop, inkWidth: boxWidth, inkHeight: boxHeight};
   });
   const reason = digits.length ? '' : !foundInk ? BLANK : !kept.length ? LINES : SPECKS;
   return {digits, reason};
@@ -398,6 +408,6 @@ export function mnistLike(ink, width, height, {imageSize, digitBox, massCentre, 
 // of it ({digits: [{box, touching, filled, input}], reason}: reason says why there are none).
 export function readPicture(grey, width, height, preprocessing, drawn = false) {
   const {digits, reason} = readDigits(toInk(grey, width, height, preprocessing), width, height, preprocessing, drawn);
-  return {reason, digits: digits.map(({box, touching, filled, ink}) =>
-    ({box, touching, filled, input: mnistLike(ink, width, height, preprocessing)}))};
+  return {reason, digits: digits.map(({box, touching, filled, ink, inkWidth, inkHeight}) =>
+    ({box, touching, filled, input: mnistLike(ink, inkWidth, inkHeight, preprocessing)}))};
 }
