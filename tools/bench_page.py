@@ -135,11 +135,17 @@ def loads(browser, url: str) -> dict:
             "backend": runs[-1]["backend"]}
 
 
-def replay(browser, url: str, digits: np.ndarray, labels: np.ndarray) -> dict:
+def watched_demo(browser, url: str):
+    """The demo page in a new tab, its strokes and readiness timed (WATCH_THE_PAGE), once ready."""
     page = browser.new_page()
     page.add_init_script(WATCH_THE_PAGE)
     page.goto(url)
     page.wait_for_function("window.bench && window.bench.readyAt !== null")
+    return page
+
+
+def replay(browser, url: str, digits: np.ndarray, labels: np.ndarray) -> dict:
+    page = watched_demo(browser, url)
     brush = brush_width(page)
     right, missed = 0, []
     for index, (digit, label) in enumerate(zip(digits, labels, strict=True)):
@@ -163,10 +169,7 @@ def replay_numbers(browser, url: str, digits: np.ndarray, labels: np.ndarray, co
     """Numbers of EIGHT MNIST test digits written on the pad for numbers: how many are read right,
     and the time from the end of each number's last stroke, with all eight digits on the pad, to
     the prediction."""
-    page = browser.new_page()
-    page.add_init_script(WATCH_THE_PAGE)
-    page.goto(url)
-    page.wait_for_function("window.bench && window.bench.readyAt !== null")
+    page = watched_demo(browser, url)
     brush = brush_width(page)
     page.locator("#digit-number").click()
     aspect = page.evaluate("(({width, height}) => width / height)(document.getElementById('digit-canvas'))")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model_build.preprocess import ink_box
 from model_build.strokes import NEIGHBOURS, thin
 
 PAD_SHARE = 0.8  # MNIST's 28 pixels span this share of the drawing pad
@@ -129,7 +130,7 @@ def traced_number(images: list[np.ndarray], brush_width: float, aspect: float,
     height apart, together as large as the pad allows (at most 70% of its height), each traced as
     ``traced_digit`` traces it and a little higher or lower than its neighbours when ``rng`` is
     given. Points are (x, y) fractions of the pad's width and height."""
-    boxes = [_ink_box(image) for image in images]
+    boxes = [ink_box(ink(image), 0) for image in images]
     tall = max(bottom - top for top, _, bottom, _ in boxes)
     widths = [right - left for _, left, _, right in boxes]
     # The pad's height per MNIST pixel.
@@ -148,12 +149,6 @@ def traced_number(images: list[np.ndarray], brush_width: float, aspect: float,
                             for col, row in pixels])
         start += (width + gap * tall) * scale
     return strokes
-
-
-def _ink_box(image: np.ndarray) -> tuple[int, int, int, int]:
-    """(top, left, bottom, right) of the ink, bottom and right exclusive, in pixels of the image."""
-    rows, cols = np.nonzero(ink(image))
-    return int(rows.min()), int(cols.min()), int(rows.max()) + 1, int(cols.max()) + 1
 
 
 def wobbly(strokes: list[list[tuple[float, float]]], amount: float,
