@@ -17,7 +17,7 @@ exactly (no library filters or resampling, rounding half up, loops in the same o
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import ndimage
@@ -42,8 +42,9 @@ DARKEST_PAPER = 0.5
 # is taken out, and whatever touches it kept.
 SPANNING = 0.9
 LINE_WIDTH = 0.05
-# The writing starts from the heaviest piece of ink among those at least STRONG times as dark as
-# the darkest, and takes in every piece within NEAR times its size.
+# The writing is made of the pieces of ink at least STRONG times as dark as the darkest (fainter
+# ones are shadows and folds): it starts from the heaviest of them, and takes in every one within
+# NEAR times its size.
 STRONG = 0.5
 NEAR = 1.0
 # A digit wider than TOUCHING times its height is taken for digits that touch; one less than
@@ -58,6 +59,14 @@ MOST_DIGITS = 8
 SMALL = 0.4
 SPECK = 0.06
 FILLED = 0.75
+# The shape of a digit's 28x28 input, its ink taken above SHAPE_LEVEL: no digit has more than
+# MOST_LOOPS closed loops (of at least LOOP_PIXELS pixels; an 8 has two, a sloppy one a third), no
+# row or column of one crosses more than MOST_CROSSINGS strokes (a 3 or an 8 crosses three), and no
+# loop of one holds two separate marks. A star, a house, a spiral or a face does.
+SHAPE_LEVEL = 0.3
+LOOP_PIXELS = 3
+MOST_LOOPS = 3
+MOST_CROSSINGS = 4
 
 
 def reference_preprocessing() -> Preprocessing:
@@ -67,7 +76,8 @@ def reference_preprocessing() -> Preprocessing:
                          ink="light-on-dark", centring="centre-of-mass", paper_blocks=PAPER_BLOCKS,
                          uneven_light=UNEVEN_LIGHT, darkest_paper=DARKEST_PAPER, spanning=SPANNING,
                          line_width=LINE_WIDTH, strong=STRONG, near=NEAR, touching=TOUCHING, small=SMALL,
-                         speck=SPECK, filled=FILLED, most_digits=MOST_DIGITS)
+                         speck=SPECK, filled=FILLED, most_digits=MOST_DIGITS, shape_level=SHAPE_LEVEL,
+                         loop_pixels=LOOP_PIXELS, most_loops=MOST_LOOPS, most_crossings=MOST_CROSSINGS)
 
 
 def round_half_up(value: float) -> int:
@@ -182,9 +192,14 @@ def area_resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
 
 
 def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
-    total = image.sum()
+    # Sums in reading order, as JavaScript adds: numpy's pairwise sums differ in the last bit, and
+    # a symmetric shape's centre can fall on a half pixel, where that bit decides the placement.
+    def in_order(values: np.ndarray) -> float:
+        return float(np.cumsum(values.ravel())[-1])
+
+    total = in_order(image)
     rows, cols = np.indices(image.shape)
-    return float((rows * image).sum() / total), float((cols * image).sum() / total)
+    return in_order(rows * image) / total, in_order(cols * image) / total
 
 
 def mnist_like(ink: np.ndarray, image_size: int = IMAGE_SIZE, digit_box: int = DIGIT_BOX,
@@ -228,6 +243,7 @@ class Digit:
     box: tuple[int, int, int, int]
     touching: bool  # so wide for its height that it is most likely digits that touch
     filled: bool  # its ink fills its box: a blot or a block, not a digit
+    drawing: bool = False  # more loops or crossings than a digit has (``is_drawing``): a drawing
 
 
 # Why a picture holds no digit: nothing in it, only lines or edges across it, only specks, or
@@ -329,8 +345,8 @@ def writing(pieces: list[Piece], height: int, width: int, spanning: float = SPAN
             near: float = NEAR, drawn: bool = False) -> list[Piece]:
     """The pieces that make the writing: in a picture (not ``drawn`` on the pad), what spans it (a
     ruled line, the paper's edge) left out, and what touches its border (the table beyond) too
-    unless nothing else is there; then the heaviest strong piece, and every piece near what is
-    taken."""
+    unless nothing else is there; of the rest, the strong pieces: the heaviest, and every one near
+    what is taken."""
     short = [piece for piece in pieces if drawn or (piece.box[2] - piece.box[0] < spanning * height
                                                     and piece.box[3] - piece.box[1] < spanning * width)]
     inside = [piece for piece in short if drawn or (piece.box[0] > 0 and piece.box[1] > 0 and piece.box[2] < height
@@ -338,8 +354,10 @@ def writing(pieces: list[Piece], height: int, width: int, spanning: float = SPAN
     candidates = inside or short
     if not candidates:
         return []
+    # Only strong pieces: a soft shadow or the fold of a page is paper, however large.
     darkest = max(piece.peak for piece in candidates)
-    first = max((piece for piece in candidates if piece.peak >= strong * darkest), key=lambda piece: piece.mass)
+    candidates = [piece for piece in candidates if piece.peak >= strong * darkest]
+    first = max(candidates, key=lambda piece: piece.mass)
     taken, box = [first], first.box
     grew = True
     while grew:
@@ -389,6 +407,40 @@ def digits_of(pieces: list[Piece], height: int, width: int, touching: float = TO
     return digits
 
 
+def is_drawing(digit: np.ndarray, level: float = SHAPE_LEVEL, loop_pixels: int = LOOP_PIXELS,
+               most_loops: int = MOST_LOOPS, most_crossings: int = MOST_CROSSINGS) -> bool:
+    """Whether a digit's input (28x28) has a shape no digit has: more than ``most_loops`` loops
+    (pieces of paper closed in by ink, 4-connected, of at least ``loop_pixels`` pixels), a row or
+    column that crosses more than ``most_crossings`` strokes, or a loop that holds two separate
+    marks (the ink around it and two more pieces touching it)."""
+    ink = digit > level
+    crossings = max(_runs(ink).max(), _runs(ink.T).max())
+    if crossings > most_crossings:
+        return True
+    pieces, _ = label_pieces(ink)
+    paper, count = ndimage.label(~ink)  # 4-connected, as paper closed in by 8-connected ink is
+    edge = set(np.concatenate([paper[0], paper[-1], paper[:, 0], paper[:, -1]]).tolist())
+    sizes = np.bincount(paper.ravel(), minlength=count + 1)
+    loops = [label for label in range(1, count + 1) if label not in edge and sizes[label] >= loop_pixels]
+    if len(loops) > most_loops:
+        return True
+    for label in loops:
+        inside = paper == label
+        beside = np.zeros_like(inside)  # the 4-neighbours of the loop
+        beside[1:] |= inside[:-1]
+        beside[:-1] |= inside[1:]
+        beside[:, 1:] |= inside[:, :-1]
+        beside[:, :-1] |= inside[:, 1:]
+        if np.unique(pieces[beside & ink]).size > 2:
+            return True
+    return False
+
+
+def _runs(ink: np.ndarray) -> np.ndarray:
+    """The runs of ink in each row of a boolean image."""
+    return (ink[:, 1:] & ~ink[:, :-1]).sum(axis=1) + ink[:, 0]
+
+
 def read_digits(ink: np.ndarray, p: Preprocessing | None = None,
                 drawn: bool = False) -> tuple[list[tuple[Digit, np.ndarray]], str]:
     """The digits in ``ink`` (``drawn`` on the pad, or a picture), left to right, each with its
@@ -423,5 +475,7 @@ def read_picture(grey: np.ndarray, preprocessing: Preprocessing | None = None,
     p = preprocessing or reference_preprocessing()
     ink = to_ink(grey, p.noise_spreads, p.paper_blocks, p.darkest_paper, p.uneven_light)
     digits, reason = read_digits(ink, p, drawn)
-    return [(digit, mnist_like(own, p.image_size, p.digit_box, p.mass_centre, p.ink_threshold))
-            for digit, own in digits], reason
+    inputs = [mnist_like(own, p.image_size, p.digit_box, p.mass_centre, p.ink_threshold) for _, own in digits]
+    return [(replace(digit, drawing=is_drawing(digit_input, p.shape_level, p.loop_pixels, p.most_loops,
+                                               p.most_crossings)), digit_input)
+            for (digit, _), digit_input in zip(digits, inputs, strict=True)], reason

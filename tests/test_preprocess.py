@@ -7,7 +7,7 @@ import subprocess
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from model_build.data import DIGIT_BOX, MASS_CENTRE
 from model_build.output import REPOSITORY, to_metadata
@@ -17,6 +17,7 @@ from model_build.preprocess import (
     area_resize,
     centre_of_mass,
     ink_box,
+    is_drawing,
     mnist_like,
     read_picture,
     reference_preprocessing,
@@ -35,8 +36,8 @@ import {readPicture} from '%s';
 const {pictures, parameters} = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const results = pictures.map(({grey, width, height, drawn}) => {
   const {digits, reason} = readPicture(Float64Array.from(grey), width, height, parameters, drawn);
-  return {reason, digits: digits.map(({box, touching, filled, input}) =>
-    ({box, touching, filled, input: input && Array.from(input)}))};
+  return {reason, digits: digits.map(({box, touching, filled, drawing, input}) =>
+    ({box, touching, filled, drawing, input: input && Array.from(input)}))};
 });
 console.log(JSON.stringify(results));
 """
@@ -86,6 +87,36 @@ def test_a_thin_one_beside_bold_digits_is_kept():
     picture[20:100, 140:143] = 0.0  # a thin 1
     digits, _ = read_picture(picture)
     assert [digit.box[1] for digit, _ in digits] == [20, 140]
+
+
+def drawn_shape(kind: str) -> np.ndarray:
+    """A star, a face or a spiral drawn in a 200x200 picture, dark on white."""
+    picture = Image.new("L", (200, 200), 255)
+    draw = ImageDraw.Draw(picture)
+    if kind == "star":
+        corners = [(100 + 70 * np.cos(a), 100 + 70 * np.sin(a)) for a in np.arange(6) * 4 * np.pi / 5]
+        draw.line(corners, fill=0, width=5)
+    elif kind == "face":
+        draw.ellipse([30, 30, 170, 170], outline=0, width=6)
+        draw.ellipse([65, 65, 80, 80], fill=0)
+        draw.ellipse([120, 65, 135, 80], fill=0)
+        draw.arc([65, 90, 135, 145], 20, 160, fill=0, width=6)
+    else:
+        turns = np.linspace(0, 6 * np.pi, 300)
+        draw.line(list(zip(100 + 80 * turns / turns[-1] * np.cos(turns), 100 + 80 * turns / turns[-1] * np.sin(turns),
+                           strict=True)), fill=0, width=4)
+    return np.asarray(picture, dtype=float) / 255
+
+
+@pytest.mark.parametrize("kind", ["star", "face", "spiral"])
+def test_a_shape_no_digit_has_is_a_drawing(kind):
+    digits, _ = read_picture(drawn_shape(kind))
+    assert len(digits) == 1 and digits[0][0].drawing, kind
+
+
+def test_digits_are_not_drawings(mnist):
+    drawings = sum(is_drawing(mnist_like(image / 255)) for image in mnist.x_test[:SAMPLE])
+    assert drawings <= SAMPLE // 1000, f"{drawings} of {SAMPLE} MNIST test digits taken for drawings"
 
 
 def on_ruled_paper(digit: np.ndarray, slope: float, upright: bool = False) -> np.ndarray:
@@ -158,10 +189,11 @@ def test_the_browser_port_matches_the_reference(tmp_path, mnist):
     numbers = [number_picture(list(mnist.x_test[start:start + count]), rng, touching=start % 2 == 1)
                for start, count in ((10, 2), (20, 4), (31, 3), (40, 8))]
     others = [grey for _, grey in non_digit_set(20, seed=4)]
+    doodles = [grey for kind, grey in non_digit_set(100, seed=5) if kind == "doodle"]
     ruled = [on_ruled_paper(mnist.x_test[index], slope, upright)
              for index, slope, upright in ((50, 0.0, False), (51, 0.04, False), (52, -0.03, True))]
-    pictures = [*dark_on_light_pictures(mnist, 30, seed=2), *photos, *numbers, *others, *ruled, np.ones((50, 70)),
-                np.zeros((30, 30))]
+    pictures = [*dark_on_light_pictures(mnist, 30, seed=2), *photos, *numbers, *others, *doodles, *ruled,
+                np.ones((50, 70)), np.zeros((30, 30))]
     preprocessing = reference_preprocessing()
     (tmp_path / "input.json").write_text(json.dumps({
         "pictures": [{"grey": p.ravel().tolist(), "width": p.shape[1], "height": p.shape[0], "drawn": i % 3 == 0}
@@ -173,14 +205,16 @@ def test_the_browser_port_matches_the_reference(tmp_path, mnist):
                             capture_output=True, text=True, check=True)
     ported = json.loads(result.stdout)
     assert len(ported) == len(pictures)
-    several = 0
+    several = drawings = 0
     for index, (picture, read) in enumerate(zip(pictures, ported, strict=True)):
         reference, reason = read_picture(picture, preprocessing, drawn=index % 3 == 0)
         assert reason == read["reason"]
-        assert [(list(digit.box), digit.touching, digit.filled) for digit, _ in reference] == \
-            [(digit["box"], digit["touching"], digit["filled"]) for digit in read["digits"]]
+        assert [(list(digit.box), digit.touching, digit.filled, digit.drawing) for digit, _ in reference] == \
+            [(digit["box"], digit["touching"], digit["filled"], digit["drawing"]) for digit in read["digits"]]
         for (_, expected), digit in zip(reference, read["digits"], strict=True):
             np.testing.assert_allclose(np.array(digit["input"]).reshape(expected.shape), expected, atol=1e-9)
         several += len(read["digits"]) > 1
+        drawings += any(digit["drawing"] for digit in read["digits"])
     assert several >= 3, "numbers of several digits went through both"
+    assert drawings >= 3, "drawings that no digit is went through both"
     assert {reason for reason in (read["reason"] for read in ported)} >= {"", "blank"}

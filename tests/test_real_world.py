@@ -2,7 +2,7 @@
 MNIST's test digits (never trained on).
 
 Where the model already meets the target the site holds itself to, the test holds it there;
-where it does not yet (issue 11: numbers at 97%, each drawing style at 98%), the test holds the
+where it does not yet (issue 11: numbers at 97%, the skeleton style at 98%), the test holds the
 level reached, so that nothing slips back, and `make bench` reports the figures beside the
 targets."""
 
@@ -47,9 +47,11 @@ def test_pictures_that_are_not_digits_are_mostly_not_claimed(read, record):
     claims = measure.non_digit_claims(read, record, NON_DIGITS, seed=4)
     for kind in ("blank", "specks", "block", "noise", "grid", "ruled", "texture"):
         assert claims[kind][0] <= 0.1 * claims[kind][1], (kind, claims)
-    # Letters, words and doodles: the network was taught to be unsure of other ones.
-    for kind in ("letter", "word", "doodle"):
+    # Letters and words: the network was taught to be unsure of others like them. Doodles: most
+    # have a shape no digit has (model_build.preprocess.is_drawing).
+    for kind in ("letter", "word"):
         assert claims[kind][0] <= 0.3 * claims[kind][1], (kind, claims)
+    assert claims["doodle"][0] <= 0.2 * claims["doodle"][1], claims
     assert sum(found for found, _ in claims.values()) <= 0.05 * NON_DIGITS, claims
 
 

@@ -4,7 +4,7 @@ are not digits, and MNIST's own test digits. In Python, with the exported model:
 of the preprocessing is held to the same steps, and its model to Keras, by other tests.
 
 A reading counts as right only when the page would claim it: every digit found, each above the
-claim threshold, none taken for touching digits or a blot, all of them the right digits.
+claim threshold, none taken for touching digits, a blot or a drawing, all of them the right digits.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def claims(readings: list[list[tuple[Digit, np.ndarray]]], predict: Predict, thr
     for read in readings:
         mine = probabilities[start:start + len(read)]
         start += len(read)
-        sure = (bool(read) and not any(digit.touching or digit.filled for digit, _ in read)
+        sure = (bool(read) and not any(digit.touching or digit.filled or digit.drawing for digit, _ in read)
                 and (mine.max(axis=1) >= threshold).all())
         results.append("".join(str(int(top)) for top in mine.argmax(axis=1)) if sure else None)
     return results

@@ -14,8 +14,10 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 KINDS = ("blank", "specks", "block", "noise", "grid", "ruled", "texture", "letter", "word", "doodle")
 # Letters that are also the shapes of digits (O and 0, I and l and 1) are left out: no one could
-# tell them apart.
-LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz"
+# tell them apart. So are those people write as digits (S and 5, Z and 2, B and 8, G and b and 6,
+# g and q and 9, T and 7): a reader of digits is right to read them as digits. The network was
+# taught to be unsure of none of these (model_build/negatives.py).
+LETTERS = "ACDEFHJKLMNPQRUVWXYacdefhijkmnprtuvwxy"
 WORDS = ("cat", "Hello", "Yes", "no", "CNN", "tree", "Mark", "page", "WAVE", "hi", "Paris", "data", "kite", "gym")
 FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts", "C:/Windows/Fonts")
 

@@ -25,20 +25,24 @@ function nothingToRead(reason, drawn, numberMode) {
 const WIDE = 4;  // the pad for a number is this many times as wide as it is high: room for eight digits
 
 // What the page says of the digits read, left to right: the digits it claims (a digit below
-// claimThreshold, two that seem to touch or a filled blot make it claim none), the lowest
+// claimThreshold, two that seem to touch, a filled blot or a drawing make it claim none), the lowest
 // confidence, and a sentence that says which digit is in doubt.
 export function describe(readings, classNames, claimThreshold) {
-  const read = readings.map(({probabilities, touching, filled}) => {
+  const read = readings.map(({probabilities, touching, filled, drawing}) => {
     const top = probabilities.indexOf(Math.max(...probabilities));
     return {name: classNames[top], confidence: probabilities[top],
-            sure: probabilities[top] >= claimThreshold && !touching && !filled, touching, filled};
+            sure: probabilities[top] >= claimThreshold && !touching && !filled && !drawing, touching, filled, drawing};
   });
   const confidence = Math.min(...read.map((digit) => digit.confidence));
   const percent = (value) => `${Math.round(value * 100)}%`;
   const doubtful = read.findIndex((digit) => !digit.sure);
   if (read.length === 1) {
-    const [{name, sure, touching, filled}] = read;
+    const [{name, sure, touching, filled, drawing}] = read;
     if (filled) return {claim: null, confidence, message: 'This is a filled shape, a blot or a block, not a digit.'};
+    if (drawing) {
+      return {claim: null, confidence, message: 'This looks like a drawing, not a digit: it has more loops or ' +
+              'crossing strokes than any digit, or marks inside a loop.'};
+    }
     if (touching) {
       return {claim: null, confidence, message: 'This looks like digits that touch: leave a gap between them.'};
     }
@@ -54,6 +58,7 @@ export function describe(readings, classNames, claimThreshold) {
   const guess = read.map((digit) => (digit.sure ? digit.name : '?')).join('');
   const doubt = read[doubtful];
   return {claim: null, confidence, message: doubt.filled ? `The ${ORDINALS[doubtful]} mark is a filled shape, not a digit (${guess}).`
+    : doubt.drawing ? `The ${ORDINALS[doubtful]} mark looks like a drawing, not a digit (${guess}).`
     : doubt.touching ? `Not sure of ${which}: it seems to touch its neighbour. Leave a gap between digits (${guess}).`
       : `Not sure of ${which}: perhaps ${doubt.name}, at ${percent(doubt.confidence)} (${guess}).`};
 }
@@ -78,9 +83,27 @@ export async function mount(view) {
 
   let readings = [];
   let selected = 0;
+  // The digits' probabilities, a number's in one batch; the feature maps only of the digit shown.
+  const read = (digits) => {
+    if (!digits.length) return [];
+    if (digits.length === 1) {
+      const [{input, touching, filled, drawing}] = digits;
+      return [{input, touching, filled, drawing, ...classifier.predict(input)}];
+    }
+    const size = preprocessing.imageSize * preprocessing.imageSize, classes = classNames.length;
+    const inputs = new Float64Array(digits.length * size);
+    digits.forEach(({input}, index) => inputs.set(input, index * size));
+    const probabilities = classifier.probabilitiesOf(inputs, digits.length);
+    return digits.map(({input, touching, filled, drawing}, index) => ({
+      input, touching, filled, drawing,
+      probabilities: Array.from(probabilities.subarray(index * classes, (index + 1) * classes)),
+    }));
+  };
+
   // The digit the bars, the input and the network's insides show: one of a number's, or the only one.
   const showSelected = () => {
     const reading = readings[selected];
+    if (reading && !reading.maps) Object.assign(reading, classifier.predict(reading.input));
     view.showInput(reading ? reading.input : null, preprocessing.imageSize);
     view.showMaps(reading ? reading.maps : convolutions.map(() => null), convolutions);
     view.showReadings(readings, classNames, selected, (index) => {
@@ -95,7 +118,7 @@ export async function mount(view) {
   const classify = ({grey, width, height}, drawn = true) => {
     const started = performance.now();
     const {digits, reason} = readPicture(grey, width, height, preprocessing, drawn);
-    readings = digits.map(({input, touching, filled}) => ({input, touching, filled, ...classifier.predict(input)}));
+    readings = read(digits);
     const milliseconds = performance.now() - started;
     if (!readings.length) {
       view.showPrediction({claim: null, confidence: null, probabilities: null, milliseconds: null,
@@ -103,8 +126,8 @@ export async function mount(view) {
     } else {
       const described = describe(readings, classNames, claimThreshold);
       // The digit in doubt if there is one, else the first.
-      selected = Math.max(0, readings.findIndex(({probabilities, touching}) =>
-        touching || Math.max(...probabilities) < claimThreshold));
+      selected = Math.max(0, readings.findIndex(({probabilities, touching, filled, drawing}) =>
+        touching || filled || drawing || Math.max(...probabilities) < claimThreshold));
       view.showPrediction({...described, probabilities: readings[selected].probabilities, milliseconds,
                            backend: classifier.backend});
       rememberDrawing(readings[0].input);  // for the explorers on the concept pages, in this tab only

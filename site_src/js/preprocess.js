@@ -26,25 +26,37 @@ function border(image, width, height) {
 // is measured over the whole picture. Anything within noiseSpreads standard deviations of the
 // paper's level is paper.
 export function toInk(grey, width, height, {noiseSpreads, paperBlocks, darkestPaper, unevenLight}) {
-  const light = median(border(grey, width, height)) > 0.5 ? Float64Array.from(grey) : grey.map((value) => 1 - value);
+  // Plain loops over typed arrays throughout: a wide pad has over 300,000 pixels per stroke, and
+  // TypedArray.map costs several times as much.
+  const count = width * height;
+  const light = new Float64Array(count);
+  if (median(border(grey, width, height)) > 0.5) {
+    light.set(grey);
+  } else {
+    for (let i = 0; i < count; i++) light[i] = 1 - grey[i];
+  }
   const paper = paperLevel(light, width, height, paperBlocks, darkestPaper);
   let lowest = Infinity, highest = -Infinity;
-  for (const value of paper) {
-    lowest = Math.min(lowest, value);
-    highest = Math.max(highest, value);
+  for (let i = 0; i < count; i++) {
+    lowest = Math.min(lowest, paper[i]);
+    highest = Math.max(highest, paper[i]);
   }
-  let ink, sample;
+  const ink = new Float64Array(count);
+  let sample;
   if (highest - lowest <= unevenLight) {
-    ink = light.map((value) => 1 - value);
+    for (let i = 0; i < count; i++) ink[i] = 1 - light[i];
     sample = border(ink, width, height);
   } else {
-    ink = light.map((value, i) => Math.min(Math.max(1 - value / Math.max(paper[i], 1e-6), 0), 1));
+    for (let i = 0; i < count; i++) ink[i] = Math.min(Math.max(1 - light[i] / Math.max(paper[i], 1e-6), 0), 1);
     sample = ink;
   }
   const level = median(sample);
-  const floor = level + noiseSpreads * MAD_TO_SIGMA * median(Array.from(sample, (value) => Math.abs(value - level)));
+  const spread = new Float64Array(sample.length);
+  for (let i = 0; i < sample.length; i++) spread[i] = Math.abs(sample[i] - level);
+  const floor = level + noiseSpreads * MAD_TO_SIGMA * median(spread);
   const range = Math.max(1 - floor, 1e-6);
-  return ink.map((value) => Math.min(Math.max((value - floor) / range, 0), 1));
+  for (let i = 0; i < count; i++) ink[i] = Math.min(Math.max((ink[i] - floor) / range, 0), 1);
+  return ink;
 }
 
 // The paper's brightness around each pixel (paper light, ink dark): the brightest pixel of each
@@ -54,10 +66,13 @@ export function paperLevel(light, width, height, blocks, darkest) {
   const size = Math.max(4, Math.ceil(Math.max(height, width) / blocks));
   const rows = Math.ceil(height / size), cols = Math.ceil(width / size);
   const brightest = new Float64Array(rows * cols).fill(-Infinity);
+  const cellOfColumn = new Int32Array(width);
+  for (let x = 0; x < width; x++) cellOfColumn[x] = Math.floor(x / size);
   for (let y = 0; y < height; y++) {
+    const rowCells = Math.floor(y / size) * cols, offset = y * width;
     for (let x = 0; x < width; x++) {
-      const cell = Math.floor(y / size) * cols + Math.floor(x / size);
-      brightest[cell] = Math.max(brightest[cell], light[y * width + x]);
+      const cell = rowCells + cellOfColumn[x];
+      if (light[offset + x] > brightest[cell]) brightest[cell] = light[offset + x];
     }
   }
   // Paper is never darker than `darkest` times the brightest paper: darker is ink, however wide.
@@ -65,19 +80,24 @@ export function paperLevel(light, width, height, blocks, darkest) {
   const floor = darkest * brightestPaper.reduce((top, value) => Math.max(top, value), -Infinity);
   const grid = neighbourhood(brightestPaper.map((value) => Math.max(value, floor)), rows, cols, 'mean');
   const paper = new Float64Array(width * height);
-  const axis = (count, cells) => Array.from({length: count}, (_, i) => {
-    const position = Math.min(Math.max((i + 0.5) / size - 0.5, 0), cells - 1);
-    const low = Math.floor(position);
-    return [low, Math.min(low + 1, cells - 1), position - low];
-  });
+  const axis = (count, cells) => {
+    const low = new Int32Array(count), high = new Int32Array(count), share = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      const position = Math.min(Math.max((i + 0.5) / size - 0.5, 0), cells - 1);
+      low[i] = Math.floor(position);
+      high[i] = Math.min(low[i] + 1, cells - 1);
+      share[i] = position - low[i];
+    }
+    return {low, high, share};
+  };
   const down = axis(height, rows), across = axis(width, cols);
   for (let y = 0; y < height; y++) {
-    const [top, bottom, d] = down[y];
+    const top = down.low[y] * cols, bottom = down.high[y] * cols, d = down.share[y], offset = y * width;
     for (let x = 0; x < width; x++) {
-      const [left, right, a] = across[x];
-      const upper = grid[top * cols + left] * (1 - a) + grid[top * cols + right] * a;
-      const lower = grid[bottom * cols + left] * (1 - a) + grid[bottom * cols + right] * a;
-      paper[y * width + x] = upper * (1 - d) + lower * d;
+      const left = across.low[x], right = across.high[x], a = across.share[x];
+      const upper = grid[top + left] * (1 - a) + grid[top + right] * a;
+      const lower = grid[bottom + left] * (1 - a) + grid[bottom + right] * a;
+      paper[offset + x] = upper * (1 - d) + lower * d;
     }
   }
   return paper;
@@ -127,28 +147,32 @@ export function labelPieces(ink, width, height, threshold) {
       }
     }
   }
-  const pieces = Array.from({length: count}, (_, i) => ({
-    label: i + 1, box: [height, width, 0, 0], area: 0, mass: 0, peak: 0,
-  }));
-  for (let index = 0; index < labels.length; index++) {
-    if (!labels[index]) continue;
-    const piece = pieces[labels[index] - 1];
-    const row = Math.floor(index / width), col = index % width;
-    piece.box = [Math.min(piece.box[0], row), Math.min(piece.box[1], col),
-                 Math.max(piece.box[2], row + 1), Math.max(piece.box[3], col + 1)];
-    piece.area++;
-    piece.mass += ink[index];
-    piece.peak = Math.max(piece.peak, ink[index]);
+  // Boxes, areas, ink and darkest pixels in typed arrays first: one array per pixel would cost more.
+  const top = new Int32Array(count).fill(height), left = new Int32Array(count).fill(width);
+  const bottom = new Int32Array(count), right = new Int32Array(count), area = new Int32Array(count);
+  const mass = new Float64Array(count), peak = new Float64Array(count);
+  for (let row = 0, index = 0; row < height; row++) {
+    for (let col = 0; col < width; col++, index++) {
+      if (!labels[index]) continue;
+      const piece = labels[index] - 1;
+      if (row < top[piece]) top[piece] = row;
+      if (col < left[piece]) left[piece] = col;
+      if (row + 1 > bottom[piece]) bottom[piece] = row + 1;
+      if (col + 1 > right[piece]) right[piece] = col + 1;
+      area[piece]++;
+      mass[piece] += ink[index];
+      if (ink[index] > peak[piece]) peak[piece] = ink[index];
+    }
   }
+  const pieces = Array.from({length: count}, (_, i) => ({
+    label: i + 1, box: [top[i], left[i], bottom[i], right[i]], area: area[i], mass: mass[i], peak: peak[i],
+  }));
   return {labels, pieces};
 }
 
 const merged = (a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
 const gap = (a, b) => Math.max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3], 0);
 
-// The pieces that make the writing: in a picture (not drawn on the pad), what spans it (a ruled
-// line, the paper's edge) left out, and what touches its border (the table beyond) too unless
-// nothing else is there; then the heaviest strong piece, and every piece near what is taken.
 // The ink with the ruled lines that cross it taken out, and what touches them kept; null when
 // no line crosses it. A line spans the picture one way (not both, as a grid does) and is, across
 // most of its length, a single thin run of ink; where a digit sits on it or crosses it, its course
@@ -212,16 +236,22 @@ function lineBand(own, rows, columns, thickest) {
   return band;
 }
 
+// The pieces that make the writing: in a picture (not drawn on the pad), what spans it (a ruled
+// line, the paper's edge) left out, and what touches its border (the table beyond) too unless
+// nothing else is there; of the rest, the strong pieces: the heaviest, and every one near what is
+// taken.
 export function writing(pieces, width, height, {spanning, strong, near}, drawn) {
   const short = pieces.filter(({box}) => drawn || (box[2] - box[0] < spanning * height &&
                                                    box[3] - box[1] < spanning * width));
   const inside = short.filter(({box}) => drawn || (box[0] > 0 && box[1] > 0 && box[2] < height && box[3] < width));
-  const candidates = inside.length ? inside : short;
-  if (!candidates.length) return [];
-  const darkest = candidates.reduce((top, piece) => Math.max(top, piece.peak), 0);
+  const kept = inside.length ? inside : short;
+  if (!kept.length) return [];
+  // Only strong pieces: a soft shadow or the fold of a page is paper, however large.
+  const darkest = kept.reduce((top, piece) => Math.max(top, piece.peak), 0);
+  const candidates = kept.filter((piece) => piece.peak >= strong * darkest);
   let first = null;
   for (const piece of candidates) {
-    if (piece.peak >= strong * darkest && (first === null || piece.mass > first.mass)) first = piece;
+    if (first === null || piece.mass > first.mass) first = piece;
   }
   const taken = new Set([first.label]);
   let box = first.box;
@@ -404,10 +434,75 @@ export function mnistLike(ink, width, height, {imageSize, digitBox, massCentre, 
   return digit;
 }
 
+// The runs of ink (a boolean image, size x size) along each row, or each column when `down`.
+function mostRuns(ink, size, down) {
+  let most = 0;
+  for (let line = 0; line < size; line++) {
+    let runs = 0;
+    for (let along = 0; along < size; along++) {
+      const at = down ? along * size + line : line * size + along;
+      const before = down ? at - size : at - 1;
+      if (ink[at] && (along === 0 || !ink[before])) runs++;
+    }
+    most = Math.max(most, runs);
+  }
+  return most;
+}
+
+// Whether a digit's input has a shape no digit has: more than mostLoops loops (pieces of paper
+// closed in by ink, 4-connected, of at least loopPixels pixels), a row or column that crosses more
+// than mostCrossings strokes, or a loop that holds two separate marks.
+export function isDrawing(digit, {imageSize: size, shapeLevel, loopPixels, mostLoops, mostCrossings}) {
+  const ink = Uint8Array.from(digit, (value) => (value > shapeLevel ? 1 : 0));
+  if (Math.max(mostRuns(ink, size, false), mostRuns(ink, size, true)) > mostCrossings) return true;
+  const {labels: pieces} = labelPieces(ink, size, size, 0);
+  // The paper's 4-connected pieces, numbered as scipy numbers them: by their first pixel, row by row.
+  const paper = new Int32Array(size * size), stack = new Int32Array(size * size), sizes = [0];
+  const edge = new Set();
+  for (let start = 0; start < paper.length; start++) {
+    if (ink[start] || paper[start]) continue;
+    const label = sizes.length;
+    paper[start] = label;
+    let depth = 0, count = 0;
+    stack[depth++] = start;
+    while (depth) {
+      const index = stack[--depth];
+      count++;
+      const row = Math.floor(index / size), col = index % size;
+      if (row === 0 || col === 0 || row === size - 1 || col === size - 1) edge.add(label);
+      for (const neighbour of [row > 0 ? index - size : -1, row < size - 1 ? index + size : -1,
+                               col > 0 ? index - 1 : -1, col < size - 1 ? index + 1 : -1]) {
+        if (neighbour >= 0 && !ink[neighbour] && !paper[neighbour]) {
+          paper[neighbour] = label;
+          stack[depth++] = neighbour;
+        }
+      }
+    }
+    sizes.push(count);
+  }
+  const loops = sizes.map((count, label) => label).filter((label) => label && !edge.has(label) &&
+                                                           sizes[label] >= loopPixels);
+  if (loops.length > mostLoops) return true;
+  const isLoop = new Set(loops);
+  const around = new Map(loops.map((label) => [label, new Set()]));  // the ink pieces each loop touches
+  for (let index = 0; index < paper.length; index++) {
+    if (!isLoop.has(paper[index])) continue;
+    const row = Math.floor(index / size), col = index % size;
+    for (const neighbour of [row > 0 ? index - size : -1, row < size - 1 ? index + size : -1,
+                             col > 0 ? index - 1 : -1, col < size - 1 ? index + 1 : -1]) {
+      if (neighbour >= 0 && ink[neighbour]) around.get(paper[index]).add(pieces[neighbour]);
+    }
+  }
+  return [...around.values()].some((touched) => touched.size > 2);
+}
+
 // A picture's grey levels to its digits, left to right, each with the input MNIST would have made
-// of it ({digits: [{box, touching, filled, input}], reason}: reason says why there are none).
+// of it ({digits: [{box, touching, filled, drawing, input}], reason}: reason says why there are
+// none; drawing: a shape no digit has).
 export function readPicture(grey, width, height, preprocessing, drawn = false) {
   const {digits, reason} = readDigits(toInk(grey, width, height, preprocessing), width, height, preprocessing, drawn);
-  return {reason, digits: digits.map(({box, touching, filled, ink, inkWidth, inkHeight}) =>
-    ({box, touching, filled, input: mnistLike(ink, inkWidth, inkHeight, preprocessing)}))};
+  return {reason, digits: digits.map(({box, touching, filled, ink, inkWidth, inkHeight}) => {
+    const input = mnistLike(ink, inkWidth, inkHeight, preprocessing);
+    return {box, touching, filled, drawing: isDrawing(input, preprocessing), input};
+  })};
 }
