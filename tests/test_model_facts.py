@@ -38,6 +38,10 @@ def test_the_convolutions_and_poolings_are_described_from_the_structure(values):
     assert values["conv1_filters"] == "8" and values["conv1_kernel_weights"] == "3 × 3 × 1 = 9"
     assert values["conv2_input_depth"] == "8" and values["conv2_kernel_weights"] == "3 × 3 × 8 = 72"
     assert values["conv2_output"] == "11 × 11 × 16"
+    assert values["filter_counts"] == "8 and 16" and values["pooling_count"] == "twice"
+    # 3 + 1 + 2 × 2 + 1 × 2: each layer widens what one output sees by its span less one, times
+    # the strides before it; an input narrower than that leaves the last pooling nothing.
+    assert values["receptive_field"] == "10×10" and values["smallest_input"] == "10×10"
     assert "conv3_filters" not in values
 
 

@@ -50,7 +50,7 @@ def model_values(record: BuildRecord, image_url: ImageUrl) -> dict[str, str]:
         "training_hardware": hardware(training),
         "accuracy_floor": f"{config.accuracy_floor:.1%}",
         "claim_threshold": f"{interface.claim_threshold:.0%}",
-                "input_side": str(width),
+        "input_side": str(width),
         "input_pixels": f"{height * width * interface.input_shape[2]:,}",
         "augmentation_shift": f"{config.augmentation.max_shift:g}",
         "input_size": f"{height}×{width}",
@@ -61,6 +61,10 @@ def model_values(record: BuildRecord, image_url: ImageUrl) -> dict[str, str]:
         "kernel_sizes": series([size_text(stage.size) for stage in structure.convolutions]),
         "convolution_padding": convolution_padding(structure.convolutions),
         "poolings": poolings(structure),
+        "receptive_field": size_text((receptive_field(structure.stages, 0), receptive_field(structure.stages, 1))),
+        "smallest_input": size_text((smallest_input(structure.stages, 0), smallest_input(structure.stages, 1))),
+        "pooling_count": times(sum(not stage.is_convolution for stage in structure.stages)),
+        "filter_counts": series([str(stage.output_shape[-1]) for stage in structure.convolutions]),
         **convolution_values(structure),
         **pooling_arithmetic(record),
         "layer_table": layer_table(record.layers),
@@ -81,6 +85,11 @@ def model_values(record: BuildRecord, image_url: ImageUrl) -> dict[str, str]:
 def series(items: list[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def times(count: int) -> str:
+    """'once', 'twice', '3 times'."""
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 def size_text(size: tuple[int, int]) -> str:
@@ -170,6 +179,30 @@ def convolution_values(structure: Structure) -> dict[str, str]:
             f"conv{number}_output": shape_text(stage.output_shape),
         }
     return values
+
+
+def receptive_field(stages: tuple[Stage, ...], axis: int) -> int:
+    """How many input pixels, along ``axis`` (0: height, 1: width), one value of the last stage sees."""
+    field, step = 1, 1
+    for stage in stages:
+        span = (stage.size[axis] - 1) * stage.dilation[axis] + 1
+        field += (span - 1) * step
+        step *= stage.strides[axis]
+    return field
+
+
+def smallest_input(stages: tuple[Stage, ...], axis: int) -> int:
+    """The smallest input side, along ``axis``, for which every stage still has an output."""
+    def last_side(side: int) -> int:
+        for stage in stages:
+            span = (stage.size[axis] - 1) * stage.dilation[axis] + 1
+            stride = stage.strides[axis]
+            side = -(-side // stride) if stage.padding == "same" else (side - span) // stride + 1
+            if side < 1:
+                return 0
+        return side
+
+    return next(side for side in range(1, 10_000) if last_side(side) >= 1)
 
 
 def pooling_arithmetic(record: BuildRecord) -> dict[str, str]:
