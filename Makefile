@@ -12,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 PY_READY := $(VENV)/.installed
 NODE_READY := $(NODE_MODULES)/.installed
 
-.PHONY: help site serve model test test-fast bench bench-model bench-page bench-explorers bench-real-world screenshot browser clean distclean lock
+.PHONY: help site serve model test test-fast lint bench bench-model bench-page bench-explorers bench-real-world screenshot browser clean distclean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,14 +28,17 @@ model: $(PY_READY) ## Train and export the model (build/model, or $CNN_QA_MODEL_
 	@echo "==> Model"
 	$(PYTHON) -m model_build
 
-test: model $(NODE_READY) browser ## Run the whole test suite
+test: model $(NODE_READY) browser lint ## Run the whole test suite
 	@echo "==> Tests"
-	$(PYTHON) -m ruff check model_build site_src tests tools
 	$(PYTHON) -m pytest
 
-test-fast: $(PY_READY) $(NODE_READY) ## The tests that need neither training, a trained model nor a browser
-	$(PYTHON) -m ruff check model_build site_src tests tools
+test-fast: $(PY_READY) $(NODE_READY) lint ## The tests that need neither training, a trained model nor a browser
 	$(PYTHON) -m pytest -m "not training and not model and not browser"
+
+lint: $(PY_READY) ## Ruff on the Python; zizmor (offline) and GitHub's schema on the workflows
+	$(PYTHON) -m ruff check model_build site_src tests tools
+	$(VENV)/bin/zizmor --offline --persona pedantic .github/workflows
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 bench: bench-model bench-page bench-explorers bench-real-world ## The benchmarks below; reports in build/bench/
 
@@ -67,8 +70,10 @@ browser: $(PY_READY) ## Make sure Playwright has a Chromium to drive
 $(PY_READY): requirements.txt pyproject.toml
 	@echo "==> Python environment in $(VENV) (first time: a few GB, several minutes)"
 	test -x $(PYTHON) || $(PYTHON_BOOT) -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@# The project's own packages, editable, on their own: the requirements pin everything they need.
+	@# Every file checked against its hash in the lock: a file replaced on the index does not install.
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
+	@# The project's own packages, editable, on their own (pip cannot hash an editable install): the
+	@# lock pins all they need.
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
@@ -77,11 +82,10 @@ $(NODE_READY): site_src/package.json site_src/package-lock.json
 	cd site_src && npm ci --no-audit --no-fund
 	touch $@
 
-lock: ## Re-resolve requirements.txt from pyproject.toml's dependencies
-	rm -rf build/lock-venv && $(PYTHON_BOOT) -m venv build/lock-venv
-	build/lock-venv/bin/pip install --quiet $$($(PYTHON_BOOT) -c 'import tomllib; print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))')
-	{ sed -n '1,2p' requirements.txt; build/lock-venv/bin/pip freeze | grep -v -E '^(pip|setuptools)=='; } > requirements.txt.new
-	mv requirements.txt.new requirements.txt && rm -rf build/lock-venv
+lock: $(PY_READY) ## Re-resolve requirements.txt from pyproject.toml's dependencies, every file with its hash
+	@# uv keeps the versions already locked unless a dependency needs another: delete the file to update all.
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python $(PYTHON) --custom-compile-command "make lock" \
+		--output-file requirements.txt
 
 clean: ## Remove what the build made (build/, site/); keep the environments and the data cache
 	rm -rf build site

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -152,6 +153,15 @@ def test_digits_that_touch_are_not_claimed(page, site_url, mnist):
     draw(page, traced_number([mnist.x_test[seven], mnist.x_test[two]], brush_width(page), aspect, gap=-0.15))
     expect(classifier).to_have_attribute("data-prediction", "")
     expect(page.locator("#digit-status")).to_contain_text("touch")
+
+
+SPIRAL = [[(0.5 + 0.4 * t / 60 * math.cos(t / 60 * 6 * math.pi), 0.5 + 0.4 * t / 60 * math.sin(t / 60 * 6 * math.pi))
+           for t in range(61)]]
+def test_a_drawing_that_no_digit_is_is_not_claimed(page, site_url):
+    open_demo(page, site_url)
+    draw(page, SPIRAL)  # its rows cross more strokes than any digit's
+    expect(page.locator("#digit-status")).to_contain_text("drawing, not a digit")
+    expect(page.locator("#digit-classifier")).to_have_attribute("data-prediction", "")
 
 
 def test_undo_takes_back_the_last_stroke(page, site_url):
@@ -339,6 +349,71 @@ def test_bad_and_huge_files_get_an_answer_and_the_page_keeps_working(page, site_
     upload(page, huge)
     expect(classifier).to_have_attribute("data-prediction", "1")
 
+    page.locator("#digit-clear").click()
+    draw(page, ZERO)
+    expect(classifier).to_have_attribute("data-prediction", "0")
+
+
+def hostile_files(folder: Path) -> dict[str, Path]:
+    """Files a visitor might upload by mistake or on purpose: a PNG that declares 50,000 × 50,000
+    pixels in a few kilobytes (a decompression bomb), an SVG with a script inside, an animated
+    GIF, an empty file and a JPEG cut off half-way."""
+    import io
+    import struct
+    import zlib
+
+    from PIL import Image, ImageDraw
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    side = 50_000
+    rows = zlib.compressobj(9)
+    blank_row = b"\0" * (1 + side // 8)  # a filter byte, then one bit per pixel
+    stream = b"".join(rows.compress(blank_row) for _ in range(200)) + rows.flush()  # 200 of its rows
+    bomb = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", stream) + chunk(b"IEND", b""))
+    frames = []
+    for x in (40, 60):
+        frame = Image.new("L", (100, 100), 255)
+        ImageDraw.Draw(frame).line([(x, 15), (x, 85)], fill=0, width=8)
+        frames.append(frame)
+    gif = io.BytesIO()
+    frames[0].save(gif, format="GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    photo = io.BytesIO()
+    frame = Image.new("L", (400, 400), 255)
+    ImageDraw.Draw(frame).line([(200, 60), (200, 340)], fill=0, width=30)
+    frame.save(photo, format="JPEG", quality=90)
+    files = {
+        "bomb.png": bomb,
+        "script.svg": b'<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">'
+                      b'<script>document.title = "scripted"</script><path d="M50 10V90" stroke="#000"/></svg>',
+        "animated.gif": gif.getvalue(),
+        "empty.png": b"",
+        "truncated.jpg": photo.getvalue()[: len(photo.getvalue()) // 2],
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return {name: folder / name for name in files}
+
+
+def test_hostile_files_get_an_answer_run_nothing_and_leave_the_page_working(page, site_url, tmp_path):
+    open_demo(page, site_url)
+    classifier, status = page.locator("#digit-classifier"), page.locator("#digit-status")
+    files = hostile_files(tmp_path)
+    title = page.title()
+    # The bomb is refused on its declared size, or by the browser, which will not decode it.
+    for name, said in (("bomb.png", "too large to open safely|could not be read"), ("script.svg", "SVG drawing"),
+                       ("empty.png", "is empty")):
+        upload(page, files[name])
+        expect(status).to_contain_text(re.compile(f'"{name}" .*({said})'))
+        expect(classifier).to_have_attribute("data-prediction", "")
+    # The first frame of an animation is read; a cut-off JPEG is read as far as it goes.
+    upload(page, files["animated.gif"])
+    expect(classifier).to_have_attribute("data-prediction", "1")
+    upload(page, files["truncated.jpg"])
+    expect(classifier).to_have_attribute("data-state", "ready")
+    assert page.title() == title, "the SVG's script ran"
     page.locator("#digit-clear").click()
     draw(page, ZERO)
     expect(classifier).to_have_attribute("data-prediction", "0")

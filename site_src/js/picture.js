@@ -20,6 +20,12 @@ export async function pictureGreyLevels(file) {
     throw new Error(`${name} is not an image (${file.type || 'unknown type'}). ` +
                     'Choose a photo or scan of one digit: PNG, JPEG, GIF or WebP.');
   }
+  // A drawing in code, which may carry scripts and has no pixels of its own: not read at all.
+  if (file.type === 'image/svg+xml') {
+    throw new Error(`${name} is an SVG drawing, which this page does not open. ` +
+                    'Save it as a PNG or JPEG picture, or take a photo of it.');
+  }
+  if (!file.size) throw new Error(`${name} is empty (0 bytes). Choose another file.`);
   const url = URL.createObjectURL(file);
   try {
     let image;
