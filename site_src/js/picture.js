@@ -42,8 +42,13 @@ export async function pictureGreyLevels(file) {
     const scale = Math.min(1, MAX_SIDE / Math.max(fullWidth, fullHeight));
     const width = Math.max(1, Math.round(fullWidth * scale));
     const height = Math.max(1, Math.round(fullHeight * scale));
-    const bitmap = await createImageBitmap(image, {resizeWidth: width, resizeHeight: height,
-                                                   resizeQuality: 'high'});
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(image, {resizeWidth: width, resizeHeight: height, resizeQuality: 'high'});
+    } catch {
+      // The header was read, the pixels were not: a file cut off or damaged part-way.
+      throw new Error(`${name} could not be read: it seems cut off or damaged. Try another file.`);
+    }
     const canvas = new OffscreenCanvas(width, height);
     const context = canvas.getContext('2d', {willReadFrequently: true});
     context.fillStyle = '#fff';
