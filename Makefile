@@ -82,10 +82,11 @@ $(NODE_READY): site_src/package.json site_src/package-lock.json
 	cd site_src && npm ci --no-audit --no-fund
 	touch $@
 
-lock: $(PY_READY) ## Re-resolve requirements.txt from pyproject.toml's dependencies, every file with its hash
+lock: ## Re-resolve requirements.txt from pyproject.toml's dependencies, every file with its hash
 	@# uv keeps the versions already locked unless a dependency needs another: delete the file to update all.
-	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python $(PYTHON) --custom-compile-command "make lock" \
-		--output-file requirements.txt
+	@# The environment's uv, or one on the PATH where there is no environment yet (another system's first lock).
+	$(if $(wildcard $(VENV)/bin/uv),$(VENV)/bin/uv,uv) pip compile pyproject.toml --generate-hashes \
+		--python $(PYTHON_BOOT) --custom-compile-command "make lock" --output-file requirements.txt
 
 clean: ## Remove what the build made (build/, site/); keep the environments and the data cache
 	rm -rf build site
