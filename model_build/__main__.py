@@ -29,6 +29,7 @@ from model_build.output import (
     Network,
     ShiftAccuracy,
     Training,
+    build_lock,
     model_dir,
     staged_directory,
     write_record,
@@ -215,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     quiet_tensorflow()
     try:
-        build(args)
+        with build_lock(args.out):
+            build(args)
     except (DataError, BuildError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import dataclasses
+import fcntl
 import json
 import os
 import re
@@ -329,6 +330,29 @@ def _snake(value: Any) -> Any:
     if isinstance(value, dict):
         return {re.sub(r"[A-Z]", lambda m: "_" + m[0].lower(), key): _snake(item) for key, item in value.items()}
     return [_snake(item) for item in value] if isinstance(value, list) else value
+
+
+@contextlib.contextmanager
+def build_lock(final: Path) -> Iterator[None]:
+    """Hold the lock on the build of ``final``: a second build of the same folder waits until the
+    first has finished, and says so, instead of clearing away the first one's staging folder."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    with open(final.with_name(f".{final.name}.lock"), "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            print(f"Another build is writing {final} ({holder}); waiting for it to finish ...", flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"process {os.getpid()}")
+        lock.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @contextlib.contextmanager

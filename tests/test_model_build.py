@@ -88,6 +88,21 @@ def test_quick_run_trains_exports_and_then_reuses_its_output(tmp_path, mnist, ca
     assert read_record(out).test_accuracy == record.test_accuracy
     assert (out / KERAS_FILE).is_file()
 
+    # Two builds of the one folder at once: one exports, the other waits for it and then finds
+    # the model up to date; one intact model is left, and no staging folder.
+    write_record(out, dataclasses.replace(read_record(out), export_key="from older export code"))
+    command = [sys.executable, "-m", "model_build", "--quick", "--out", str(out)]
+    builds = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [build.communicate(timeout=600) for build in builds]
+    assert [build.returncode for build in builds] == [0, 0], outputs
+    printed = [out_ for out_, _ in outputs]
+    assert sum("waiting for it to finish" in text for text in printed) == 1, printed
+    assert sum("up to date" in text for text in printed) == 1, printed
+    exported = read_record(out)
+    assert exported.test_accuracy == record.test_accuracy
+    load_exported(out / exported.model.folder)
+    assert not list(out.parent.glob(f".{out.name}.staging-*")) and not list(out.parent.glob(f".{out.name}.retired-*"))
+
 
 @pytest.mark.training
 def test_training_is_repeatable_with_a_seed(mnist):
