@@ -103,7 +103,7 @@ export async function mount(view) {
   // The digit the bars, the input and the network's insides show: one of a number's, or the only one.
   const showSelected = () => {
     const reading = readings[selected];
-    if (reading && !reading.maps) Object.assign(reading, classifier.predict(reading.input));
+    if (reading && !reading.maps) reading.maps = classifier.predict(reading.input).maps;
     view.showInput(reading ? reading.input : null, preprocessing.imageSize);
     view.showMaps(reading ? reading.maps : convolutions.map(() => null), convolutions);
     view.showReadings(readings, classNames, selected, (index) => {
