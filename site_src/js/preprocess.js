@@ -449,6 +449,13 @@ function mostRuns(ink, size, down) {
   return most;
 }
 
+// The pixels above, below, left and right of `index` in a size x size image, where there are any.
+function fourNeighbours(index, size) {
+  const row = Math.floor(index / size), col = index % size;
+  return [row > 0 && index - size, row < size - 1 && index + size, col > 0 && index - 1,
+          col < size - 1 && index + 1].filter((neighbour) => neighbour !== false);
+}
+
 // Whether a digit's input has a shape no digit has: more than mostLoops loops (pieces of paper
 // closed in by ink, 4-connected, of at least loopPixels pixels), a row or column that crosses more
 // than mostCrossings strokes, or a loop that holds two separate marks.
@@ -470,9 +477,8 @@ export function isDrawing(digit, {imageSize: size, shapeLevel, loopPixels, mostL
       count++;
       const row = Math.floor(index / size), col = index % size;
       if (row === 0 || col === 0 || row === size - 1 || col === size - 1) edge.add(label);
-      for (const neighbour of [row > 0 ? index - size : -1, row < size - 1 ? index + size : -1,
-                               col > 0 ? index - 1 : -1, col < size - 1 ? index + 1 : -1]) {
-        if (neighbour >= 0 && !ink[neighbour] && !paper[neighbour]) {
+      for (const neighbour of fourNeighbours(index, size)) {
+        if (!ink[neighbour] && !paper[neighbour]) {
           paper[neighbour] = label;
           stack[depth++] = neighbour;
         }
@@ -487,10 +493,8 @@ export function isDrawing(digit, {imageSize: size, shapeLevel, loopPixels, mostL
   const around = new Map(loops.map((label) => [label, new Set()]));  // the ink pieces each loop touches
   for (let index = 0; index < paper.length; index++) {
     if (!isLoop.has(paper[index])) continue;
-    const row = Math.floor(index / size), col = index % size;
-    for (const neighbour of [row > 0 ? index - size : -1, row < size - 1 ? index + size : -1,
-                             col > 0 ? index - 1 : -1, col < size - 1 ? index + 1 : -1]) {
-      if (neighbour >= 0 && ink[neighbour]) around.get(paper[index]).add(pieces[neighbour]);
+    for (const neighbour of fourNeighbours(index, size)) {
+      if (ink[neighbour]) around.get(paper[index]).add(pieces[neighbour]);
     }
   }
   return [...around.values()].some((touched) => touched.size > 2);
