@@ -12,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 PY_READY := $(VENV)/.installed
 NODE_READY := $(NODE_MODULES)/.installed
 
-.PHONY: help site serve model test test-fast lint bench bench-model bench-page bench-explorers bench-real-world screenshot browser clean distclean lock
+.PHONY: help site serve model test test-fast lint bench bench-model bench-page bench-explorers bench-real-world screenshot browser clean distclean lock linkcheck
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ lint: $(PY_READY) ## Ruff on the Python; zizmor (offline) and GitHub's schema on
 	$(PYTHON) -m ruff check model_build site_src tests tools
 	$(VENV)/bin/zizmor --offline --persona pedantic .github/workflows
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
+linkcheck: ## Fetch every outside link of the pages and the README (needs the network)
+	$(PYTHON_BOOT) -m tools.links
 
 bench: bench-model bench-page bench-explorers bench-real-world ## The benchmarks below; reports in build/bench/
 

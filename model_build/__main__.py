@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import logging
 import os
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 
 from model_build.cache import cache_keys, is_up_to_date, library_versions, reusable_training
+from model_build.cluster import Cluster, ClusterError, cluster_from_environment
 from model_build.config import TrainConfig
 from model_build.data import DataError, data_checksum, load_mnist
 from model_build.output import (
@@ -83,22 +85,30 @@ def config_from(args: argparse.Namespace) -> TrainConfig:
     return dataclasses.replace(TrainConfig(), **overrides)
 
 
-def build(args: argparse.Namespace) -> Path:
+def build(args: argparse.Namespace, cluster: Cluster | None = None) -> Path | None:
+    """Train, check and export into ``args.out``; on a ``cluster``, train with the other workers,
+    and only the chief (worker 0) checks and exports. Returns the output folder, None on the others."""
     config = config_from(args)
     training_key, export_key = cache_keys(config, data_checksum(args.data))
-    if not args.force and is_up_to_date(args.out, export_key):
+    if cluster:
+        print(f"Worker {cluster.index} of {len(cluster.workers)} ({', '.join(cluster.workers)}): a cluster run "
+              "always trains.")
+    elif not args.force and is_up_to_date(args.out, export_key):
         print(f"Model is up to date in {args.out}; not retraining (pass --force to retrain).")
         return args.out
 
     data = load_mnist(args.data)
-    # TensorFlow loads only when there is training or exporting to do.
+    # TensorFlow loads only when there is training or exporting to do; a cluster's strategy must
+    # exist before TensorFlow does anything else.
     import tf_keras as keras
+
+    strategy = cluster.strategy() if cluster else None
 
     from model_build import export, figures
     from model_build.model import build_baseline, build_dense, build_model
 
     started = time.perf_counter()
-    previous = None if args.force else reusable_training(args.out, training_key)
+    previous = None if args.force or cluster else reusable_training(args.out, training_key)
     if previous:
         print(f"Training inputs are unchanged: exporting the models trained before ({args.out / KERAS_FILE}).")
         (model, training), (dense, dense_training) = (
@@ -114,8 +124,12 @@ def build(args: argparse.Namespace) -> Path:
         x_fit, y_fit = split_validation(data, config)[0]
         redrawn = redrawn_images(x_fit, config)
         marks = negatives(min(config.negative_count, len(x_fit) // 4), config.seed, x_fit, y_fit)
-        model, training = trained(build_model, data, config, redrawn, time.perf_counter() - preparing, marks)
-        dense, dense_training = trained(build_dense, data, config, redrawn)
+        model, training = trained(build_model, data, config, redrawn, time.perf_counter() - preparing, marks,
+                                  strategy=strategy)
+        dense, dense_training = trained(build_dense, data, config, redrawn, strategy=strategy)
+        if cluster and not cluster.is_chief:
+            print(f"Worker {cluster.index} has trained its share; worker 0 checks and exports the models.")
+            return None
     check_floor("CNN", model, data, config.accuracy_floor, "--accuracy-floor")
     check_floor("fully connected network", dense, data, config.dense_accuracy_floor, "its floor in config.py")
 
@@ -179,18 +193,25 @@ def build(args: argparse.Namespace) -> Path:
     return args.out
 
 
-def trained(make_model, data, config: TrainConfig, redrawn, extra_seconds: float = 0, negatives=None):
+def trained(make_model, data, config: TrainConfig, redrawn, extra_seconds: float = 0, negatives=None,
+            strategy=None):
     """A model made by ``make_model`` and trained, with the record of its training (its seconds
-    with ``extra_seconds`` of preparation)."""
+    with ``extra_seconds`` of preparation); under a cluster's ``strategy``, trained by all its
+    workers and returned as a plain model, which checking and exporting use without the others."""
     import tensorflow as tf
 
     from model_build.train import train
 
-    model, run = train(make_model, data, config, redrawn=redrawn, negatives=negatives)
+    with strategy.scope() if strategy else contextlib.nullcontext():
+        model, run = train(make_model, data, config, redrawn=redrawn, negatives=negatives)
+    if strategy:
+        mirrored, model = model, make_model()
+        model.set_weights(mirrored.get_weights())
     return model, Training(
         seconds=round(run["seconds"] + extra_seconds, 1),
         history={name: tuple(round(float(v), 5) for v in values) for name, values in run["history"].items()},
         config=config, cpu_count=os.cpu_count() or 1, gpu_count=len(tf.config.list_physical_devices("GPU")),
+        replicas=strategy.num_replicas_in_sync if strategy else 1,
     )
 
 
@@ -216,9 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     quiet_tensorflow()
     try:
-        with build_lock(args.out):
-            build(args)
-    except (DataError, BuildError) as error:
+        cluster = cluster_from_environment()
+        # Only the chief writes the output; the other workers train and leave.
+        with build_lock(args.out) if cluster is None or cluster.is_chief else contextlib.nullcontext():
+            build(args, cluster)
+    except (DataError, BuildError, ClusterError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

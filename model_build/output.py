@@ -34,7 +34,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL_DIR = REPOSITORY / "build" / "model"
 
 RECORD_FILE = "metrics.json"
-RECORD_VERSION = 7  # raise it whenever a field changes meaning, appears or goes
+RECORD_VERSION = 8  # raise it whenever a field changes meaning, appears or goes
 # The trained float32 models, for re-exports and the notebook; not published.
 KERAS_FILE = "keras/digit_cnn.keras"
 DENSE_KERAS_FILE = "keras/digit_dense.keras"
@@ -134,8 +134,9 @@ class Training:
     seconds: float
     history: dict[str, tuple[float, ...]]  # per epoch: loss, accuracy, val_loss, val_accuracy
     config: TrainConfig
-    cpu_count: int
+    cpu_count: int  # of the machine that trained it (of the first worker, on a cluster)
     gpu_count: int
+    replicas: int  # copies of the model that trained together: 1, or one per worker of a cluster (cluster.py)
 
 
 @dataclass(frozen=True)

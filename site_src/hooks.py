@@ -8,7 +8,7 @@ every build (`mkdocs serve` included).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from model_build.output import REPOSITORY, BuildRecord, RecordError, model_dir, published_files, read_record
-from site_hooks import head, notebook
+from site_hooks import csp, head, notebook
 from site_hooks.bundle import WASM_SIMD, Bundle, build_bundle
 from site_hooks.markers import fill_page
 from site_hooks.model_facts import MODEL_URL
@@ -36,6 +36,7 @@ class SiteBuild:
     record: BuildRecord
     qa: dict
     bundle: Bundle
+    notebook_pages: set[str] = field(default_factory=set)  # where in the site the notebook renderer wrote
 
     def preloadable(self) -> dict[str, head.Preloads]:
         """What a page may preload, by the name it gives in its front matter."""
@@ -47,6 +48,14 @@ class SiteBuild:
             "fc-model": {f"{MODEL_URL}/{self.record.dense.model.path}": "application/json"},
             "samples": {f"{MODEL_URL}/{self.record.sample_pixels}": "application/json"},
         }
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving  # the one fact about the whole run, not one build, that the hooks need
+    _serving = command == "serve"
+
+
+_serving = False
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
@@ -86,4 +95,17 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if wanted := page.meta.get("preload"):
         build: SiteBuild = config[STATE]
         output = head.add_to_head(output, head.preload_links(head.preloads_for(wanted, build.preloadable(), page.url)))
-    return output
+    if page.file.src_uri.endswith(".ipynb"):
+        config[STATE].notebook_pages.add(page.file.dest_uri)
+        output = notebook.without_mathjax(output)
+    return head.structured_data_to_head(output)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    if _serving:
+        # Live reload works by an inline script that changes with every request: no policy allows it.
+        log.info("mkdocs serve: the pages carry no content security policy (live reload needs an inline "
+                 "script); make site builds them with it.")
+        return
+    policy = csp.secure_site(Path(config.site_dir), config[STATE].notebook_pages)
+    log.debug("Content security policy on every page: %s", policy)

@@ -3,6 +3,7 @@ once), the site as `mkdocs build` makes it, and real Chromium."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ import pytest
 
 from model_build.output import REPOSITORY, BuildRecord, RecordError, model_dir, read_record
 from tools.chromium import system_chromium
-from tools.static_server import SUBPATH, serve
+from tools.static_server import SUBPATH, free_ports, serve
 
 AXE = REPOSITORY / "site_src" / "node_modules" / "axe-core" / "axe.min.js"
 # Fixtures that need the trained model; a test that uses one is marked `model`.
@@ -48,17 +49,24 @@ def exported_model(exported_folder: Path):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, record) -> Path:
-    """The whole site as `mkdocs build --strict` makes it, in a folder named like a GitHub project."""
+def site_port() -> int:
+    return free_ports()[0]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, record, site_port) -> Path:
+    """The whole site as `mkdocs build --strict` makes it, in a folder named like a GitHub project,
+    for the address `site_url` serves it at: Material's instant navigation takes over only the
+    links within the site's own address."""
     root = tmp_path_factory.mktemp("pages")
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(root / SUBPATH)],
-                   cwd=REPOSITORY, check=True)
+                   cwd=REPOSITORY, check=True, env={**os.environ, "SITE_URL": f"http://127.0.0.1:{site_port}/{SUBPATH}/"})
     return root
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site):
-    with serve(built_site) as base:
+def site_url(built_site, site_port):
+    with serve(built_site, site_port) as base:
         yield f"{base}/{SUBPATH}/"
 
 
@@ -85,10 +93,23 @@ def browser():
         chromium.close()
 
 
+# Every page the tests open reports what its content security policy refused, as an error.
+REPORT_POLICY_VIOLATIONS = """document.addEventListener('securitypolicyviolation', (event) => console.error(
+  `content security policy violated: ${event.effectiveDirective} refused ${event.blockedURI || 'inline code'}` +
+  ` at ${event.sourceFile}:${event.lineNumber}`));"""
+
+
+def add_axe(page) -> None:
+    """axe-core in the page, run as the test's own code: the page's policy refuses an inline copy."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+
+
 @contextmanager
 def watched_page(browser, **context_options) -> Iterator:
-    """A page in a fresh context that fails the test on any console error or uncaught exception."""
+    """A page in a fresh context that fails the test on any console error, uncaught exception or
+    content security policy violation."""
     context = browser.new_context(**context_options)
+    context.add_init_script(REPORT_POLICY_VIOLATIONS)
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))

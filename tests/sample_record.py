@@ -57,7 +57,7 @@ DENSE_LAYERS = (
 def sample_record() -> BuildRecord:
     training = Training(seconds=90.0, history={name: (0.5, 0.9) for name in ("loss", "accuracy", "val_loss",
                                                                                "val_accuracy")},
-                        config=TrainConfig(epochs=2, warmup_epochs=0.5), cpu_count=8, gpu_count=1)
+                        config=TrainConfig(epochs=2, warmup_epochs=0.5), cpu_count=8, gpu_count=1, replicas=1)
     confusion = tuple(tuple(97 if i == j else (3 if j == (i + 1) % 10 else 0) for j in range(10)) for i in range(10))
     digit = TestDigit(index=0, label=7, prediction=7, confidence=0.98, image="samples/00000.png")
     return BuildRecord(

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import AXE, watched_page
+from conftest import add_axe, watched_page
 from playwright.sync_api import Page, expect
 
 from tools.handwriting import brush_width, draw, replay, traced_number
+from tools.hostile import hostile_files
 from tools.static_server import SUBPATH, serve
 
 pytestmark = pytest.mark.browser
@@ -178,8 +179,10 @@ def test_undo_takes_back_the_last_stroke(page, site_url):
 
 def test_instant_navigation_mounts_the_classifier(page, site_url):
     page.goto(site_url)
+    page.evaluate("window.stillTheFirstDocument = true")
     page.get_by_role("link", name="Try the CNN").first.click()
     expect(page).to_have_url(f"{site_url}demo/")
+    assert page.evaluate("window.stillTheFirstDocument"), "the page came by instant navigation, not a new load"
     expect(page.locator("#digit-classifier")).to_have_attribute("data-state", "ready")
     draw(page, ONE)
     expect(page.locator("#digit-classifier")).to_have_attribute("data-prediction", "1")
@@ -354,49 +357,6 @@ def test_bad_and_huge_files_get_an_answer_and_the_page_keeps_working(page, site_
     expect(classifier).to_have_attribute("data-prediction", "0")
 
 
-def hostile_files(folder: Path) -> dict[str, Path]:
-    """Files a visitor might upload by mistake or on purpose: a PNG that declares 50,000 × 50,000
-    pixels in a few kilobytes (a decompression bomb), an SVG with a script inside, an animated
-    GIF, an empty file and a JPEG cut off half-way."""
-    import io
-    import struct
-    import zlib
-
-    from PIL import Image, ImageDraw
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    side = 50_000
-    rows = zlib.compressobj(9)
-    blank_row = b"\0" * (1 + side // 8)  # a filter byte, then one bit per pixel
-    stream = b"".join(rows.compress(blank_row) for _ in range(200)) + rows.flush()  # 200 of its rows
-    bomb = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))
-            + chunk(b"IDAT", stream) + chunk(b"IEND", b""))
-    frames = []
-    for x in (40, 60):
-        frame = Image.new("L", (100, 100), 255)
-        ImageDraw.Draw(frame).line([(x, 15), (x, 85)], fill=0, width=8)
-        frames.append(frame)
-    gif = io.BytesIO()
-    frames[0].save(gif, format="GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
-    photo = io.BytesIO()
-    frame = Image.new("L", (400, 400), 255)
-    ImageDraw.Draw(frame).line([(200, 60), (200, 340)], fill=0, width=30)
-    frame.save(photo, format="JPEG", quality=90)
-    files = {
-        "bomb.png": bomb,
-        "script.svg": b'<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">'
-                      b'<script>document.title = "scripted"</script><path d="M50 10V90" stroke="#000"/></svg>',
-        "animated.gif": gif.getvalue(),
-        "empty.png": b"",
-        "truncated.jpg": photo.getvalue()[: len(photo.getvalue()) // 2],
-    }
-    for name, data in files.items():
-        (folder / name).write_bytes(data)
-    return {name: folder / name for name in files}
-
-
 def test_hostile_files_get_an_answer_run_nothing_and_leave_the_page_working(page, site_url, tmp_path):
     open_demo(page, site_url)
     classifier, status = page.locator("#digit-classifier"), page.locator("#digit-status")
@@ -487,7 +447,7 @@ def test_axe_finds_no_serious_problem_in_either_palette(browser, site_url, schem
         open_demo(page, site_url)
         draw(page, ONE)
         page.get_by_text("Look inside the network").click()
-        page.add_script_tag(path=AXE)
+        add_axe(page)
         violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
     serious = [f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']][:5]}"
                for v in violations if v["impact"] in ("serious", "critical")]

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import numpy as np
 import pytest
-from conftest import AXE, watched_page
+from conftest import add_axe, watched_page
 from playwright.sync_api import Page, expect
 
 from model_build import arithmetic
@@ -242,7 +242,7 @@ def test_each_explorer_fits_a_phone_and_passes_axe(browser, site_url, explorer):
         controls = page.locator(f"#{explorer} .explorer-controls").locator("input, select")
         for control in controls.all():
             assert control.bounding_box()["height"] >= 44, "a control smaller than a fingertip"
-        page.add_script_tag(path=AXE)
+        add_axe(page)
         for scheme, toggle in (("default", None), ("slate", "Switch to the dark palette")):
             if toggle:
                 page.get_by_title(toggle).click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mkdocs.exceptions import PluginError
 
-from site_hooks.head import add_to_head, preload_links, preloads_for
+from site_hooks.head import add_to_head, preload_links, preloads_for, structured_data_to_head
 
 AVAILABLE = {
     "demo.js": {"assets/bundle/demo-X.js": "module", "assets/bundle/chunk-Y.js": "module"},
@@ -30,3 +30,11 @@ def test_preload_links_go_into_the_head():
         "<head><title>t</title><x></head><body></body>"
     with pytest.raises(PluginError, match="no </head>"):
         add_to_head("<body></body>", "<x>")
+
+
+def test_structured_data_moves_into_the_head():
+    block = '<script type="application/ld+json">{"@type": "FAQPage"}</script>'
+    page = f"<head><title>t</title></head><body><article><p>x</p>{block}\n</article></body>"
+    moved = f"<head><title>t</title>{block}</head><body><article><p>x</p></article></body>"
+    assert structured_data_to_head(page) == moved
+    assert structured_data_to_head("<head></head><body></body>") == "<head></head><body></body>"

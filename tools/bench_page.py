@@ -3,8 +3,9 @@
 In headless Chromium, on the built site served under a project subpath: the gzipped bytes the demo
 page transfers, the time from navigation to `ready`, the time from the end of each stroke to the
 shown prediction while MNIST test digits are replayed as mouse drags, and the share of those
-digits read correctly. Inference alone is timed for the page's classifier and, as the baseline,
-for the full `tf.min.js` running the same exported model on each of its backends.
+digits read correctly; the time the page takes to answer each hostile upload (tools/hostile.py).
+Inference alone is timed for the page's classifier and, as the baseline, for the full `tf.min.js`
+running the same exported model on each of its backends.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from model_build.output import REPOSITORY, model_dir, read_record
 from site_hooks.bundle import SITE_SRC, build_bundle
 from tools.chromium import system_chromium
 from tools.handwriting import brush_width, draw, traced_digit, traced_number
+from tools.hostile import hostile_files
 from tools.static_server import SUBPATH, serve
 
 NODE_MODULES = SITE_SRC / "node_modules" / "@tensorflow"
 LOADS = 10  # cold loads timed for `ready`: this machine varies by a third from load to load
 PREDICTIONS = 300  # predictions timed per backend
 NUMBERS = 40  # numbers of EIGHT digits written on the wide pad
+UPLOAD_BUDGET_MS = 2000  # a hostile upload gets its answer within this
 EIGHT = 8
 
 # Timestamps the page cannot skew: the canvas's pointerup, the moment the classifier turns ready,
@@ -50,6 +53,26 @@ new MutationObserver(() => {
   requestAnimationFrame(() => bench.strokes.push({shown: now - ended, nextFrame: performance.now() - ended}));
 }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-state']});
 """
+
+# From the upload's change event (before the page's own handler sees it) to the classifier's
+# leaving `busy`, with the words the page then shows.
+TIME_THE_UPLOAD = """() => {
+  const root = document.getElementById('digit-classifier');
+  const input = document.getElementById('digit-upload');
+  window.upload = new Promise((resolve) => {
+    let started = null;
+    document.addEventListener('change', (event) => {
+      if (event.target === input) started = performance.now();
+    }, {capture: true, once: true});
+    const observer = new MutationObserver(() => {
+      if (started === null || root.dataset.state === 'busy') return;
+      observer.disconnect();
+      resolve({ms: performance.now() - started, said: document.getElementById('digit-status').textContent.trim(),
+               prediction: root.dataset.prediction});
+    });
+    observer.observe(root, {attributes: true, attributeFilter: ['data-state', 'data-prediction']});
+  });
+}"""
 
 BASELINE_PAGE = """<!doctype html><title>tf.min.js baseline</title><link rel="icon" href="data:,">
 <script src="tf.min.js"></script>
@@ -188,6 +211,19 @@ def replay_numbers(browser, url: str, digits: np.ndarray, labels: np.ndarray, co
     return {"numbers": count, "right": right, "share": right / count, "last_stroke_to_prediction_ms": summary(last)}
 
 
+def hostile_uploads(browser, url: str, folder: Path) -> list[dict]:
+    """Each hostile file uploaded into the demo: the time to its answer, and the answer."""
+    page = watched_demo(browser, url)
+    rows = []
+    for name, path in hostile_files(folder).items():
+        page.evaluate(TIME_THE_UPLOAD)
+        page.locator("#digit-upload").set_input_files(path)
+        answer = page.evaluate("window.upload")
+        rows.append({"file": name, "bytes": path.stat().st_size, **answer})
+    page.close()
+    return rows
+
+
 def inference(browser, base: str) -> list[dict]:
     rows = []
     page = browser.new_page()
@@ -279,6 +315,18 @@ def report(result: dict) -> str:
     ]
     lines += [
         "",
+        "## Hostile uploads",
+        "",
+        "From the upload to the page's answer (the classifier leaving `busy`), one upload each, in the order below; "
+        f"budget: {UPLOAD_BUDGET_MS:,} ms each.",
+        "",
+        "| file | bytes | answer in | prediction | the page says |",
+        "|---|---:|---:|---|---|",
+    ]
+    lines += [f"| {row['file']} | {row['bytes']:,} | {row['ms']:.0f} ms | {row['prediction'] or '(none)'} | "
+              f"{row['said'][:110]} |" for row in result["uploads"]]
+    lines += [
+        "",
         f"## Inference alone, {PREDICTIONS} MNIST test digits one at a time",
         "",
         "| code | backend | median | p95 |",
@@ -318,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
                 "inference": inference(browser, base),
                 "replay": replay(browser, demo, mnist.x_test[:args.digits], mnist.y_test[:args.digits]),
                 "numbers": replay_numbers(browser, demo, mnist.x_test, mnist.y_test, NUMBERS),
+                "uploads": hostile_uploads(browser, demo, root),
             }
         browser.close()
     write_report(args.out, "page", report(result), result)

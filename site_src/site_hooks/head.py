@@ -6,8 +6,12 @@ hooks know where each of those is in the built site.
 
 from __future__ import annotations
 
+import re
+
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
+
+_STRUCTURED_DATA = re.compile(r'<script type="application/ld\+json">.*?</script>\n?', re.DOTALL)
 
 # kind "module": a JavaScript chunk, preloaded as a module; anything else is the MIME type of a
 # file that the page will fetch().
@@ -38,3 +42,13 @@ def add_to_head(page_html: str, markup: str) -> str:
     if "</head>" not in page_html:
         raise PluginError("The page has no </head> to add the preload links to.")
     return page_html.replace("</head>", markup + "</head>", 1)
+
+
+def structured_data_to_head(page_html: str) -> str:
+    """The page with its JSON-LD blocks moved from the body into the head. Material's instant
+    navigation runs every script of the next page's content as JavaScript, whatever its type; in
+    the head, structured data stays data."""
+    blocks = _STRUCTURED_DATA.findall(page_html)
+    if not blocks:
+        return page_html
+    return add_to_head(_STRUCTURED_DATA.sub("", page_html), "".join(block.rstrip("\n") for block in blocks))

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 TIMEOUT = 900  # seconds per cell
+# The renderer's template loads MathJax from a configured address, empty here (the site renders
+# its math with KaTeX), and configures it: an empty script and one for a library never loaded.
+_MATHJAX = re.compile(r'<script src="">\s*</script>\s*(?:<!--[^>]*-->\s*)?'
+                      r'<script type="text/x-mathjax-config">.*?</script>', re.DOTALL)
 
 
 def notebook_key(source: bytes, export_key: str) -> str:
@@ -52,3 +57,9 @@ def run_notebook(source: Path, target: Path, key: str, cwd: Path) -> bool:
     nbformat.write(notebook, staged)
     staged.replace(target)
     return True
+
+
+def without_mathjax(page_html: str) -> str:
+    """The rendered notebook page without the template's MathJax scripts, which load and configure
+    nothing. (Material's instant navigation would wait for the empty one to load, for ever.)"""
+    return _MATHJAX.sub("", page_html, count=1)
