@@ -141,6 +141,7 @@ def test_two_workers_train_one_model_together_and_the_first_exports_it(tmp_path,
     # One model, as one process trains it on the same settings: within the spread of quick runs.
     single = quick_build[1]
     assert record.test_accuracy >= QUICK_FLOOR
+    # Quick runs with seeds 1, 2, 3 and the default scored 96.63% to 97.75% here.
     assert abs(record.test_accuracy - single.test_accuracy) <= 0.015, (record.test_accuracy, single.test_accuracy)
     reloaded = load_exported(outs[0] / record.model.folder)
     accuracy = (predict(reloaded, mnist.x_test).argmax(axis=1) == mnist.y_test).mean()

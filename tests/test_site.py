@@ -12,7 +12,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 import yaml
-from conftest import add_axe, watched_page
+from conftest import REPORT_POLICY_VIOLATIONS, add_axe, watched_page
 from playwright.sync_api import expect
 
 from model_build.output import REPOSITORY
@@ -216,21 +216,25 @@ def test_the_policy_refuses_a_script_injected_into_a_page_and_the_demo_still_run
     of the injected code runs, the browser says so, and the page's own code works."""
     context = browser.new_context()
     context.add_init_script(COLLECT_VIOLATIONS)
+    context.add_init_script(REPORT_POLICY_VIOLATIONS)  # what fails every other browser test
     context.route(f"{site_url}demo/", lambda route: route.fulfill(
         response=(response := route.fetch()), body=response.text().replace("</body>", INJECTED, 1)))
     context.route("https://scripts.example/**", lambda route: route.fulfill(body="window.injected = 'outside'"))
     page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     try:
         page.goto(site_url + "demo/")
         expect(page.locator("#digit-classifier")).to_have_attribute("data-state", "ready", timeout=30_000)
         page.evaluate("""() => { const late = document.createElement('script');
                                  late.textContent = 'window.injected = "later"'; document.body.append(late); }""")
-        page.wait_for_function("window.violations.length >= 4")
+        page.wait_for_function("() => window.violations.length >= 4")
         assert page.evaluate("window.injected") is None
         violations = page.evaluate("window.violations")
         assert ["script-src-elem", "inline"] in violations and ["script-src-attr", "inline"] in violations
         assert ["script-src-elem", "https://scripts.example/steal.js"] in violations
         assert violations.count(["script-src-elem", "inline"]) == 2, "the script added later is refused too"
+        assert sum("content security policy violated: script-src-elem refused inline" in e for e in errors) == 2
     finally:
         context.close()
 
@@ -253,4 +257,4 @@ def test_search_and_instant_navigation_run_under_the_policy(page, site_url):
     expect(page.locator(".jp-Cell").first).to_be_visible()
     assert page.evaluate("window.stillTheFirstDocument"), "the page came by instant navigation"
     # The notebook template's inline script ran, allowed by its hash: the copy buttons work.
-    page.wait_for_function("customElements.get('clipboard-copy') !== undefined")
+    page.wait_for_function("() => customElements.get('clipboard-copy') !== undefined")

@@ -76,7 +76,8 @@ def cold_ready(browser, url: str, ready: str) -> float:
 
 
 def state_is(id_: str, state: str = "ready") -> str:
-    return f"document.getElementById('{id_}') && document.getElementById('{id_}').dataset.state === '{state}'"
+    # A function, not an expression: the pages' policy refuses the eval that polling one needs.
+    return f"() => document.getElementById('{id_}')?.dataset.state === '{state}'"
 
 
 def explorer_rows(browser, base: str, files: Path) -> list[dict]:

@@ -141,7 +141,7 @@ def cold_load(browser, url: str) -> dict:
     responses = []
     page.on("response", lambda response: responses.append(response))
     page.goto(url)
-    page.wait_for_function("window.bench && window.bench.readyAt !== null")
+    page.wait_for_function("() => window.bench && window.bench.readyAt !== null")
     ready_at, backend = page.evaluate("[bench.readyAt, bench.backend ?? null]")  # the baseline names its backend
     transferred: dict[str, int] = {}
     for response in responses:
@@ -163,7 +163,7 @@ def watched_demo(browser, url: str):
     page = browser.new_page()
     page.add_init_script(WATCH_THE_PAGE)
     page.goto(url)
-    page.wait_for_function("window.bench && window.bench.readyAt !== null")
+    page.wait_for_function("() => window.bench && window.bench.readyAt !== null")
     return page
 
 
@@ -204,7 +204,7 @@ def replay_numbers(browser, url: str, digits: np.ndarray, labels: np.ndarray, co
         before = page.evaluate("bench.strokes.length")
         strokes = traced_number([digits[index] for index in chosen], brush, aspect, rng)
         draw(page, strokes)
-        page.wait_for_function(f"bench.strokes.length >= {before + len(strokes)}")
+        page.wait_for_function("(count) => bench.strokes.length >= count", arg=before + len(strokes))
         last.append(page.evaluate("bench.strokes[bench.strokes.length - 1].shown"))
         right += page.locator("#digit-classifier").get_attribute("data-prediction") == "".join(map(str, labels[chosen]))
     page.close()

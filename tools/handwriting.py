@@ -118,8 +118,9 @@ def draw(page, strokes: list[list[tuple[float, float]]]) -> None:
         for x, y in stroke[1:]:
             page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
         page.mouse.up()
-        # Checked every frame: expect's back-off would make replaying many digits slow.
-        page.wait_for_function("document.getElementById('digit-classifier').dataset.state === 'ready'",
+        # Checked every frame: expect's back-off would make replaying many digits slow. A function,
+        # not an expression: the page's policy refuses the eval that polling an expression needs.
+        page.wait_for_function("() => document.getElementById('digit-classifier').dataset.state === 'ready'",
                                polling="raf")
 
 

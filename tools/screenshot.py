@@ -26,7 +26,7 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "i
 
 
 def ready(page, element_id: str) -> None:
-    page.wait_for_function(f"document.getElementById('{element_id}').dataset.state === 'ready'")
+    page.wait_for_function("(id) => document.getElementById(id).dataset.state === 'ready'", arg=element_id)
 
 
 def main(argv: list[str] | None = None) -> int:
