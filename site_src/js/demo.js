@@ -103,9 +103,10 @@ export async function mount(view) {
   // The digit the bars, the input and the network's insides show: one of a number's, or the only one.
   const showSelected = () => {
     const reading = readings[selected];
-    if (reading && !reading.maps) reading.maps = classifier.predict(reading.input).maps;
     view.showInput(reading ? reading.input : null, preprocessing.imageSize);
-    view.showMaps(reading ? reading.maps : convolutions.map(() => null), convolutions);
+    // The feature maps take a pass of their own through the network: made when they are shown.
+    view.showMaps(reading ? () => (reading.maps ??= classifier.predict(reading.input).maps) : () => null,
+                  convolutions);
     view.showReadings(readings, classNames, selected, (index) => {
       selected = index;
       showSelected();

@@ -35,27 +35,37 @@ export function toInk(grey, width, height, {noiseSpreads, paperBlocks, darkestPa
   } else {
     for (let i = 0; i < count; i++) light[i] = 1 - grey[i];
   }
-  const paper = paperLevel(light, width, height, paperBlocks, darkestPaper);
-  let lowest = Infinity, highest = -Infinity;
-  for (let i = 0; i < count; i++) {
-    lowest = Math.min(lowest, paper[i]);
-    highest = Math.max(highest, paper[i]);
+  const blocks = blockPaper(light, width, height, paperBlocks, darkestPaper);
+  // The paper between block centres is a blend of theirs, within their range: blocks that differ
+  // by less than `unevenLight` (a drawing pad, a scan) settle the question without spreading them
+  // over every pixel. (The margin covers the blend's rounding.)
+  let paper = null;
+  if (blocks.highest - blocks.lowest > unevenLight - 1e-9) {
+    paper = spreadBlocks(blocks, width, height);
+    let lowest = Infinity, highest = -Infinity;
+    for (let i = 0; i < count; i++) {
+      lowest = Math.min(lowest, paper[i]);
+      highest = Math.max(highest, paper[i]);
+    }
+    if (highest - lowest <= unevenLight) paper = null;
   }
   const ink = new Float64Array(count);
-  let sample;
-  if (highest - lowest <= unevenLight) {
-    for (let i = 0; i < count; i++) ink[i] = 1 - light[i];
-    sample = border(ink, width, height);
-  } else {
+  if (paper) {
     for (let i = 0; i < count; i++) ink[i] = Math.min(Math.max(1 - light[i] / Math.max(paper[i], 1e-6), 0), 1);
-    sample = ink;
   }
+  // Even light: ink is 1 - light, its grain measured along the border, and both steps made in one
+  // pass over the pixels.
+  const sample = paper ? ink : border(light, width, height).map((value) => 1 - value);
   const level = median(sample);
   const spread = new Float64Array(sample.length);
   for (let i = 0; i < sample.length; i++) spread[i] = Math.abs(sample[i] - level);
   const floor = level + noiseSpreads * MAD_TO_SIGMA * median(spread);
   const range = Math.max(1 - floor, 1e-6);
-  for (let i = 0; i < count; i++) ink[i] = Math.min(Math.max((ink[i] - floor) / range, 0), 1);
+  if (paper) {
+    for (let i = 0; i < count; i++) ink[i] = Math.min(Math.max((ink[i] - floor) / range, 0), 1);
+  } else {
+    for (let i = 0; i < count; i++) ink[i] = Math.min(Math.max((1 - light[i] - floor) / range, 0), 1);
+  }
   return ink;
 }
 
@@ -63,6 +73,11 @@ export function toInk(grey, width, height, {noiseSpreads, paperBlocks, darkestPa
 // block, the brightest of each 3x3 neighbourhood of blocks averaged over its neighbourhood, and
 // spread smoothly from block centre to block centre.
 export function paperLevel(light, width, height, blocks, darkest) {
+  return spreadBlocks(blockPaper(light, width, height, blocks, darkest), width, height);
+}
+
+// The paper's level at each block's centre, with the lowest and highest of them.
+function blockPaper(light, width, height, blocks, darkest) {
   const size = Math.max(4, Math.ceil(Math.max(height, width) / blocks));
   const rows = Math.ceil(height / size), cols = Math.ceil(width / size);
   const brightest = new Float64Array(rows * cols).fill(-Infinity);
@@ -79,6 +94,15 @@ export function paperLevel(light, width, height, blocks, darkest) {
   const brightestPaper = neighbourhood(brightest, rows, cols, 'max');
   const floor = darkest * brightestPaper.reduce((top, value) => Math.max(top, value), -Infinity);
   const grid = neighbourhood(brightestPaper.map((value) => Math.max(value, floor)), rows, cols, 'mean');
+  let lowest = Infinity, highest = -Infinity;
+  for (const value of grid) {
+    lowest = Math.min(lowest, value);
+    highest = Math.max(highest, value);
+  }
+  return {grid, rows, cols, size, lowest, highest};
+}
+
+function spreadBlocks({grid, rows, cols, size}, width, height) {
   const paper = new Float64Array(width * height);
   const axis = (count, cells) => {
     const low = new Int32Array(count), high = new Int32Array(count), share = new Float64Array(count);
@@ -127,18 +151,28 @@ function neighbourhood(grid, rows, cols, reduce) {
 export function labelPieces(ink, width, height, threshold) {
   const labels = new Int32Array(width * height);
   const stack = new Int32Array(width * height);
+  // Each piece's box, area and darkest pixel, gathered as it is flooded.
+  const tops = [], lefts = [], bottoms = [], rights = [], areas = [], peaks = [];
   let count = 0;
   for (let start = 0; start < labels.length; start++) {
     if (!(ink[start] > threshold) || labels[start]) continue;
     labels[start] = ++count;
+    let top = height, left = width, bottom = 0, right = 0, area = 0, peak = 0;
     let depth = 0;
     stack[depth++] = start;
     while (depth) {
       const index = stack[--depth];
-      const row = Math.floor(index / width), col = index % width;
-      for (let y = Math.max(row - 1, 0); y < Math.min(row + 2, height); y++) {
-        for (let x = Math.max(col - 1, 0); x < Math.min(col + 2, width); x++) {
-          const neighbour = y * width + x;
+      const row = Math.floor(index / width), col = index - row * width;
+      if (row < top) top = row;
+      if (row + 1 > bottom) bottom = row + 1;
+      if (col < left) left = col;
+      if (col + 1 > right) right = col + 1;
+      area++;
+      if (ink[index] > peak) peak = ink[index];
+      const lastRow = Math.min(row + 1, height - 1), firstColumn = Math.max(col - 1, 0);
+      const lastColumn = Math.min(col + 1, width - 1);
+      for (let y = Math.max(row - 1, 0); y <= lastRow; y++) {
+        for (let neighbour = y * width + firstColumn, end = y * width + lastColumn; neighbour <= end; neighbour++) {
           if (ink[neighbour] > threshold && !labels[neighbour]) {
             labels[neighbour] = count;
             stack[depth++] = neighbour;
@@ -146,26 +180,28 @@ export function labelPieces(ink, width, height, threshold) {
         }
       }
     }
+    tops.push(top); lefts.push(left); bottoms.push(bottom); rights.push(right); areas.push(area); peaks.push(peak);
   }
-  // Boxes, areas, ink and darkest pixels in typed arrays first: one array per pixel would cost more.
-  const top = new Int32Array(count).fill(height), left = new Int32Array(count).fill(width);
-  const bottom = new Int32Array(count), right = new Int32Array(count), area = new Int32Array(count);
-  const mass = new Float64Array(count), peak = new Float64Array(count);
-  for (let row = 0, index = 0; row < height; row++) {
-    for (let col = 0; col < width; col++, index++) {
-      if (!labels[index]) continue;
-      const piece = labels[index] - 1;
-      if (row < top[piece]) top[piece] = row;
-      if (col < left[piece]) left[piece] = col;
-      if (row + 1 > bottom[piece]) bottom[piece] = row + 1;
-      if (col + 1 > right[piece]) right[piece] = col + 1;
-      area[piece]++;
-      mass[piece] += ink[index];
-      if (ink[index] > peak[piece]) peak[piece] = ink[index];
+  // Each piece's ink, summed in reading order (as the reference does), over its own box; over
+  // the whole picture at once when the boxes overlap so much that that is cheaper.
+  const mass = new Float64Array(count);
+  let boxed = 0;
+  for (let i = 0; i < count; i++) boxed += (bottoms[i] - tops[i]) * (rights[i] - lefts[i]);
+  if (boxed <= width * height) {
+    for (let i = 0; i < count; i++) {
+      let sum = 0;
+      for (let row = tops[i]; row < bottoms[i]; row++) {
+        for (let index = row * width + lefts[i], end = row * width + rights[i]; index < end; index++) {
+          if (labels[index] === i + 1) sum += ink[index];
+        }
+      }
+      mass[i] = sum;
     }
+  } else {
+    for (let index = 0; index < labels.length; index++) if (labels[index]) mass[labels[index] - 1] += ink[index];
   }
   const pieces = Array.from({length: count}, (_, i) => ({
-    label: i + 1, box: [top[i], left[i], bottom[i], right[i]], area: area[i], mass: mass[i], peak: peak[i],
+    label: i + 1, box: [tops[i], lefts[i], bottoms[i], rights[i]], area: areas[i], mass: mass[i], peak: peaks[i],
   }));
   return {labels, pieces};
 }

@@ -61,7 +61,10 @@ export class ClassifierView {
       const button = document.createElement('button');
       button.type = 'button';
       button.setAttribute('aria-pressed', String(index === selected));
-      const canvas = document.createElement('canvas');
+      // The same canvases from one reading to the next: a new canvas's first context costs more
+      // than painting it.
+      this.readingCanvases ??= [];
+      const canvas = this.readingCanvases[index] ??= document.createElement('canvas');
       canvas.width = canvas.height = Math.sqrt(reading.input.length);
       canvas.setAttribute('aria-hidden', 'true');
       paint(canvas, reading.input);
@@ -165,9 +168,10 @@ export class ClassifierView {
 
   // Feature maps for the current input. Painting 120 small canvases costs more than the
   // prediction itself, so it waits until the visitor opens "Look inside the network".
-  showMaps(maps, convolutions) {
+  // mapsOf(): the maps to paint (null: none), asked for only when the panel is open.
+  showMaps(mapsOf, convolutions) {
     const inside = this.root.querySelector('#digit-inside');
-    this.pendingMaps = {maps, convolutions};
+    this.pendingMaps = {mapsOf, convolutions};
     if (!this.watchingInside) {
       this.watchingInside = true;
       inside.addEventListener('toggle', () => inside.open && this.paintPendingMaps());
@@ -177,8 +181,9 @@ export class ClassifierView {
 
   paintPendingMaps() {
     if (!this.pendingMaps) return;
-    const {maps, convolutions} = this.pendingMaps;
+    const {mapsOf, convolutions} = this.pendingMaps;
     this.pendingMaps = null;
+    const maps = mapsOf() ?? convolutions.map(() => null);
     maps.forEach((values, index) => {
       const [height, width, channels] = convolutions[index].outputShape;
       [...this.mapCanvases[index].canvases].forEach((canvas, channel) => {
@@ -220,9 +225,11 @@ function grid(count, width, height, label) {
 function paint(canvas, levels) {
   const context = canvas.getContext('2d');
   const pixels = context.createImageData(canvas.width, canvas.height);
-  levels.forEach((level, i) => {
-    const value = Math.round(level * 255);
-    pixels.data.set([value, value, value, 255], 4 * i);
-  });
+  const {data} = pixels;
+  for (let i = 0; i < levels.length; i++) {
+    const value = Math.round(levels[i] * 255);
+    data[4 * i] = data[4 * i + 1] = data[4 * i + 2] = value;
+    data[4 * i + 3] = 255;
+  }
   context.putImageData(pixels, 0, 0);
 }
