@@ -69,14 +69,10 @@ export function toInk(grey, width, height, {noiseSpreads, paperBlocks, darkestPa
   return ink;
 }
 
-// The paper's brightness around each pixel (paper light, ink dark): the brightest pixel of each
-// block, the brightest of each 3x3 neighbourhood of blocks averaged over its neighbourhood, and
-// spread smoothly from block centre to block centre.
-export function paperLevel(light, width, height, blocks, darkest) {
-  return spreadBlocks(blockPaper(light, width, height, blocks, darkest), width, height);
-}
-
-// The paper's level at each block's centre, with the lowest and highest of them.
+// The paper's brightness (paper light, ink dark) at each block's centre, with the lowest and
+// highest of them: the brightest pixel of each block, the brightest of each 3x3 neighbourhood of
+// blocks averaged over its neighbourhood. spreadBlocks carries it smoothly from block centre to
+// block centre, to every pixel.
 function blockPaper(light, width, height, blocks, darkest) {
   const size = Math.max(4, Math.ceil(Math.max(height, width) / blocks));
   const rows = Math.ceil(height / size), cols = Math.ceil(width / size);

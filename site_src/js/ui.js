@@ -56,14 +56,14 @@ export class ClassifierView {
       list.replaceChildren();
       return;
     }
+    // The same canvases from one reading to the next: a new canvas's first context costs more
+    // than painting it.
+    this.readingCanvases ??= [];
     list.replaceChildren(...readings.map((reading, index) => {
       const item = document.createElement('li');
       const button = document.createElement('button');
       button.type = 'button';
       button.setAttribute('aria-pressed', String(index === selected));
-      // The same canvases from one reading to the next: a new canvas's first context costs more
-      // than painting it.
-      this.readingCanvases ??= [];
       const canvas = this.readingCanvases[index] ??= document.createElement('canvas');
       canvas.width = canvas.height = Math.sqrt(reading.input.length);
       canvas.setAttribute('aria-hidden', 'true');
