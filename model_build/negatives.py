@@ -11,12 +11,13 @@ every machine draws the same ones; the drawings are other kinds than the doodles
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from model_build.preprocess import digit_inputs
+from model_build.preprocess import digit_inputs, reference_preprocessing
 
 SIZE = 112  # pixels a side of the paper each mark is drawn on
 # Not the letters that are digits' shapes too (O, o, I, l), nor those people write as digits
@@ -25,6 +26,11 @@ SIZE = 112  # pixels a side of the paper each mark is drawn on
 LETTERS = "ACDEFHJKLMNPRUVWXYacdefhijkmnprtuvwxy"
 MIRRORED = (2, 3, 4, 5, 7, 9)  # digits that are no digit in a mirror
 SHAPES = ("triangle", "square", "cross", "arrow", "wave", "tick", "asterisk", "heart")
+# The page's framing, but with pieces grouped by overlap alone, as when this set was first made:
+# the later rule that joins a short piece to the digit beside it (preprocess.PART) changes which
+# few marks come out as one, and with them the network trained; a mark it joins is no digit
+# either way.
+FRAMING = dataclasses.replace(reference_preprocessing(), part=0.0, part_gap=0.0)
 
 
 def _paper() -> tuple[Image.Image, ImageDraw.ImageDraw]:
@@ -89,7 +95,7 @@ def negatives(count: int, seed: int, images: np.ndarray, labels: np.ndarray) -> 
         paper = (letters(rng, 1) if kind < 0.45 else letters(rng, int(rng.integers(2, 4))) if kind < 0.6
                  else shape(rng) if kind < 0.85 else mirrored(images[int(rng.choice(candidates))]))
         paper = paper.rotate(float(rng.uniform(-15, 15)), resample=Image.BICUBIC, fillcolor=255)
-        found = digit_inputs(np.asarray(paper, dtype=float) / 255)
+        found = digit_inputs(np.asarray(paper, dtype=float) / 255, FRAMING)
         if len(found) == 1:
             framed.append(np.round(found[0][1] * 255).astype(np.uint8))
     return np.stack(framed)

@@ -52,8 +52,13 @@ NEAR = 1.0
 # heaviest (a thin 1 beside bold digits has about a tenth of their ink), is a dot or a dash
 # beside the digits; one less tall than SPECK times the picture's
 # shorter side is a speck; one whose ink fills more than FILLED of its box, unless it is a thin
-# bar, is a blot or a block.
+# bar with round ends (a bold 1) or its input has a loop (a bold 0 or 8), is a blot or a block.
 TOUCHING = 1.6
+# A piece at most PART times as tall as a digit that it overlaps across, or comes within PART_GAP
+# of the digit's height of, is part of that digit: the bar of a 5 lifted off its body, the stem of
+# a 4 or a 9 drawn apart. Digits of a number are about as tall as one another.
+PART = 0.6
+PART_GAP = 0.05
 # More digits than a number on the pad may have: ruled or squared paper, or writing.
 MOST_DIGITS = 8
 SMALL = 0.4
@@ -75,9 +80,10 @@ def reference_preprocessing() -> Preprocessing:
                          ink_threshold=INK_THRESHOLD, noise_spreads=NOISE_SPREADS, pixel_scale=PIXEL_SCALE,
                          ink="light-on-dark", centring="centre-of-mass", paper_blocks=PAPER_BLOCKS,
                          uneven_light=UNEVEN_LIGHT, darkest_paper=DARKEST_PAPER, spanning=SPANNING,
-                         line_width=LINE_WIDTH, strong=STRONG, near=NEAR, touching=TOUCHING, small=SMALL,
-                         speck=SPECK, filled=FILLED, most_digits=MOST_DIGITS, shape_level=SHAPE_LEVEL,
-                         loop_pixels=LOOP_PIXELS, most_loops=MOST_LOOPS, most_crossings=MOST_CROSSINGS)
+                         line_width=LINE_WIDTH, strong=STRONG, near=NEAR, touching=TOUCHING, part=PART,
+                         part_gap=PART_GAP, small=SMALL, speck=SPECK, filled=FILLED, most_digits=MOST_DIGITS,
+                         shape_level=SHAPE_LEVEL, loop_pixels=LOOP_PIXELS, most_loops=MOST_LOOPS,
+                         most_crossings=MOST_CROSSINGS)
 
 
 def round_half_up(value: float) -> int:
@@ -242,7 +248,7 @@ class Digit:
     labels: tuple[int, ...]
     box: tuple[int, int, int, int]
     touching: bool  # so wide for its height that it is most likely digits that touch
-    filled: bool  # its ink fills its box: a blot or a block, not a digit
+    filled: bool  # its ink fills its box; after ``is_blot``, a blot or a block, not a digit
     drawing: bool = False  # more loops or crossings than a digit has (``is_drawing``): a drawing
 
 
@@ -372,10 +378,13 @@ def writing(pieces: list[Piece], height: int, width: int, spanning: float = SPAN
 
 
 def digits_of(pieces: list[Piece], height: int, width: int, touching: float = TOUCHING, small: float = SMALL,
-              speck: float = SPECK, filled: float = FILLED) -> list[Digit]:
+              speck: float = SPECK, filled: float = FILLED, part: float = PART,
+              part_gap: float = PART_GAP) -> list[Digit]:
     """The pieces grouped into digits, left to right: a piece joins the first digit it overlaps
-    across by at least half of the narrower one's width. Groups much shorter or lighter than the
-    tallest and the heaviest, and specks, are left out."""
+    across by at least half of the narrower one's width, or that it comes within ``part_gap`` of
+    the taller's height of across when one of the two is at most ``part`` times as tall as the
+    other. Groups much shorter or lighter than the tallest and the heaviest, and specks, are left
+    out."""
     labels: list[list[int]] = []
     boxes: list[tuple[int, int, int, int]] = []
     mass_of = {piece.label: piece.mass for piece in pieces}
@@ -383,7 +392,10 @@ def digits_of(pieces: list[Piece], height: int, width: int, touching: float = TO
     for piece in sorted(pieces, key=lambda piece: (piece.box[1], piece.label)):
         for index, box in enumerate(boxes):
             overlap = min(box[3], piece.box[3]) - max(box[1], piece.box[1])
-            if 2 * overlap >= min(box[3] - box[1], piece.box[3] - piece.box[1]):
+            heights = (box[2] - box[0], piece.box[2] - piece.box[0])
+            tall, other = max(heights), min(heights)
+            if 2 * overlap >= min(box[3] - box[1], piece.box[3] - piece.box[1]) or (
+                    overlap >= -part_gap * tall and other <= part * tall):
                 labels[index].append(piece.label)
                 boxes[index] = _merged(box, piece.box)
                 break
@@ -403,25 +415,30 @@ def digits_of(pieces: list[Piece], height: int, width: int, touching: float = TO
         top, left, bottom, right = boxes[index]
         area = sum(area_of[label] for label in labels[index])
         digits.append(Digit(tuple(sorted(labels[index])), boxes[index], right - left > touching * (bottom - top),
-                            area > filled * (bottom - top) * (right - left) and 2 * (right - left) > bottom - top))
+                            area > filled * (bottom - top) * (right - left)))
     return digits
+
+
+def loops_of(ink: np.ndarray, loop_pixels: int = LOOP_PIXELS) -> tuple[np.ndarray, list[int]]:
+    """The paper of a boolean image, numbered in 4-connected pieces, and the numbers of its loops:
+    the pieces closed in by ink (8-connected) of at least ``loop_pixels`` pixels."""
+    paper, count = ndimage.label(~ink)  # 4-connected, as paper closed in by 8-connected ink is
+    edge = set(np.concatenate([paper[0], paper[-1], paper[:, 0], paper[:, -1]]).tolist())
+    sizes = np.bincount(paper.ravel(), minlength=count + 1)
+    return paper, [label for label in range(1, count + 1) if label not in edge and sizes[label] >= loop_pixels]
 
 
 def is_drawing(digit: np.ndarray, level: float = SHAPE_LEVEL, loop_pixels: int = LOOP_PIXELS,
                most_loops: int = MOST_LOOPS, most_crossings: int = MOST_CROSSINGS) -> bool:
     """Whether a digit's input (28x28) has a shape no digit has: more than ``most_loops`` loops
-    (pieces of paper closed in by ink, 4-connected, of at least ``loop_pixels`` pixels), a row or
-    column that crosses more than ``most_crossings`` strokes, or a loop that holds two separate
-    marks (the ink around it and two more pieces touching it)."""
+    (``loops_of``), a row or column that crosses more than ``most_crossings`` strokes, or a loop
+    that holds two separate marks (the ink around it and two more pieces touching it)."""
     ink = digit > level
     crossings = max(_runs(ink).max(), _runs(ink.T).max())
     if crossings > most_crossings:
         return True
     pieces, _ = label_pieces(ink)
-    paper, count = ndimage.label(~ink)  # 4-connected, as paper closed in by 8-connected ink is
-    edge = set(np.concatenate([paper[0], paper[-1], paper[:, 0], paper[:, -1]]).tolist())
-    sizes = np.bincount(paper.ravel(), minlength=count + 1)
-    loops = [label for label in range(1, count + 1) if label not in edge and sizes[label] >= loop_pixels]
+    paper, loops = loops_of(ink, loop_pixels)
     if len(loops) > most_loops:
         return True
     for label in loops:
@@ -434,6 +451,20 @@ def is_drawing(digit: np.ndarray, level: float = SHAPE_LEVEL, loop_pixels: int =
         if np.unique(pieces[beside & ink]).size > 2:
             return True
     return False
+
+
+def is_blot(digit: Digit, own: np.ndarray, digit_input: np.ndarray, p: Preprocessing) -> bool:
+    """Whether a digit whose ink fills its box (``digits_of``) is a blot or a block, not a bold
+    digit: it is not when it is a bar less than half as wide as tall whose box has a corner
+    without ink (a bold 1 has round or slanted ends; a block's corners are ink), nor when its
+    input (28x28) has a loop (a bold 0 or 8). ``own``: the digit's ink, the rest set to 0."""
+    if not digit.filled:
+        return False
+    top, left, bottom, right = digit.box
+    corners = own[[top, top, bottom - 1, bottom - 1], [left, right - 1, left, right - 1]]
+    if 2 * (right - left) <= bottom - top and corners.min() <= p.ink_threshold:
+        return False
+    return not loops_of(digit_input > p.shape_level, p.loop_pixels)[1]
 
 
 def _runs(ink: np.ndarray) -> np.ndarray:
@@ -455,7 +486,7 @@ def read_digits(ink: np.ndarray, p: Preprocessing | None = None,
         labels, count = label_pieces(ink > p.ink_threshold)
         pieces = pieces_of(ink, labels, count)
     kept = writing(pieces, *ink.shape, p.spanning, p.strong, p.near, drawn)
-    digits = digits_of(kept, *ink.shape, p.touching, p.small, p.speck, p.filled)
+    digits = digits_of(kept, *ink.shape, p.touching, p.small, p.speck, p.filled, p.part, p.part_gap)
     if len(digits) > p.most_digits:
         return [], MANY
     reason = "" if digits else BLANK if not found_ink else LINES if not kept else SPECKS
@@ -476,6 +507,7 @@ def read_picture(grey: np.ndarray, preprocessing: Preprocessing | None = None,
     ink = to_ink(grey, p.noise_spreads, p.paper_blocks, p.darkest_paper, p.uneven_light)
     digits, reason = read_digits(ink, p, drawn)
     inputs = [mnist_like(own, p.image_size, p.digit_box, p.mass_centre, p.ink_threshold) for _, own in digits]
-    return [(replace(digit, drawing=is_drawing(digit_input, p.shape_level, p.loop_pixels, p.most_loops,
-                                               p.most_crossings)), digit_input)
-            for (digit, _), digit_input in zip(digits, inputs, strict=True)], reason
+    return [(replace(digit, filled=is_blot(digit, own, digit_input, p),
+                     drawing=is_drawing(digit_input, p.shape_level, p.loop_pixels, p.most_loops, p.most_crossings)),
+             digit_input)
+            for (digit, own), digit_input in zip(digits, inputs, strict=True)], reason

@@ -89,6 +89,77 @@ def test_a_thin_one_beside_bold_digits_is_kept():
     assert [digit.box[1] for digit, _ in digits] == [20, 140]
 
 
+def on_pad(strokes: list[list[tuple[float, float]]], width: int = 280) -> np.ndarray:
+    """Strokes (x, y in [0, 1] of a 280-pixel-high pad) as the pad paints them: light on black."""
+    picture = Image.new("L", (width, 280), 0)
+    draw = ImageDraw.Draw(picture)
+    for stroke in strokes:
+        draw.line([(x * 280, y * 280) for x, y in stroke], fill=255, width=20, joint="curve")
+        for x, y in (stroke[0], stroke[-1]):
+            draw.ellipse([x * 280 - 10, y * 280 - 10, x * 280 + 10, y * 280 + 10], fill=255)
+    return np.asarray(picture, dtype=float) / 255
+
+
+# Digits drawn in pieces whose parts barely overlap across (pad pixels), as replayed MNIST digits
+# that the half-width rule alone split: a 5 whose bar sits up and to the right of its body, a 4
+# whose slanted stem passes just beyond the end of its bar, a 9 whose stem stands beside its loop.
+def pixels(*points: tuple[float, float]) -> list[tuple[float, float]]:
+    return [(x / 280, y / 280) for x, y in points]
+
+
+LOOP = [(140 + 46 * np.cos(a), 110 + 46 * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 25)]
+LIFTED_FIVE = [pixels((150, 78), (234, 78)),
+               pixels((100, 118), (95, 150), (150, 145), (178, 170), (170, 190), (80, 194))]
+STEM_AT_THE_END = [pixels((150, 94), (78, 154), (154, 154)), pixels((190, 78), (166, 218))]
+STEM_BESIDE = [pixels(*LOOP), pixels((170, 145), (150, 226)), pixels((210, 78), (210, 138))]
+IN_PIECES = {"lifted five": LIFTED_FIVE, "stem at the end": STEM_AT_THE_END, "stem beside": STEM_BESIDE}
+
+
+@pytest.mark.parametrize("kind", IN_PIECES)
+def test_a_digit_drawn_in_pieces_is_one_digit(kind):
+    digits, _ = read_picture(on_pad(IN_PIECES[kind]), drawn=True)
+    assert len(digits) == 1
+    assert len(digits[0][0].labels) >= 2
+
+
+def test_digits_of_one_height_beside_one_another_stay_apart():
+    """Two digits as tall as each other stay two however close they come, when they do not overlap."""
+    ones = on_pad([[(0.3, 0.2), (0.3, 0.8)], [(0.4, 0.2), (0.4, 0.8)]])
+    assert len(read_picture(ones, drawn=True)[0]) == 2
+
+
+def test_a_bold_digit_with_a_hole_is_not_a_blot():
+    picture = np.ones((120, 120))
+    rows, cols = np.indices(picture.shape)
+    ring = np.hypot((rows - 60) / 1.25, cols - 60)
+    picture[ring <= 36] = 0.0
+    solid = picture.copy()
+    picture[ring <= 8] = 1.0  # a bold 0: its ink fills more than FILLED of its box
+    (zero, _), = read_picture(picture)[0]
+    assert zero.box == (15, 24, 106, 97)
+    assert not zero.filled
+    (blot, _), = read_picture(solid)[0]
+    assert blot.filled
+
+
+def tall_bar(round_ends: bool) -> np.ndarray:
+    """A solid bar a third as wide as it is tall, dark on white: square (a block) or with round
+    ends (a 1 written with a broad marker)."""
+    picture = Image.new("L", (120, 160), 255)
+    if round_ends:
+        ImageDraw.Draw(picture).rounded_rectangle([45, 20, 85, 140], radius=20, fill=0)
+    else:
+        ImageDraw.Draw(picture).rectangle([45, 20, 85, 140], fill=0)
+    return np.asarray(picture, dtype=float) / 255
+
+
+def test_a_tall_block_is_a_block_and_a_bold_one_a_digit():
+    (block, _), = read_picture(tall_bar(round_ends=False))[0]
+    assert block.filled
+    (one, _), = read_picture(tall_bar(round_ends=True))[0]
+    assert not one.filled
+
+
 def drawn_shape(kind: str) -> np.ndarray:
     """A star, a face or a spiral drawn in a 200x200 picture, dark on white."""
     picture = Image.new("L", (200, 200), 255)
@@ -192,8 +263,10 @@ def test_the_browser_port_matches_the_reference(tmp_path, mnist):
     doodles = [grey for kind, grey in non_digit_set(100, seed=5) if kind == "doodle"]
     ruled = [on_ruled_paper(mnist.x_test[index], slope, upright)
              for index, slope, upright in ((50, 0.0, False), (51, 0.04, False), (52, -0.03, True))]
-    pictures = [*dark_on_light_pictures(mnist, 30, seed=2), *photos, *numbers, *others, *doodles, *ruled,
-                np.ones((50, 70)), np.zeros((30, 30))]
+    in_pieces = [on_pad(strokes) for strokes in IN_PIECES.values()]
+    bars = [tall_bar(round_ends) for round_ends in (False, True)]
+    pictures = [*in_pieces, *bars, *dark_on_light_pictures(mnist, 30, seed=2), *photos, *numbers, *others, *doodles,
+                *ruled, np.ones((50, 70)), np.zeros((30, 30))]
     preprocessing = reference_preprocessing()
     (tmp_path / "input.json").write_text(json.dumps({
         "pictures": [{"grey": p.ravel().tolist(), "width": p.shape[1], "height": p.shape[0], "drawn": i % 3 == 0}

@@ -303,18 +303,23 @@ export function writing(pieces, width, height, {spanning, strong, near}, drawn) 
 }
 
 // The pieces grouped into digits, left to right: a piece joins the first digit it overlaps
-// across by at least half of the narrower one's width. Groups much shorter or lighter than the
-// tallest and the heaviest, and specks, are left out; one much wider than tall is taken for
-// digits that touch, one whose ink fills its box (unless a thin bar) for a blot or a block.
-export function digitsOf(pieces, width, height, {touching, small, speck, filled}) {
+// across by at least half of the narrower one's width, or that it comes within partGap of the
+// taller's height of across when one of the two is at most `part` times as tall as the other.
+// Groups much shorter or lighter than the tallest and the heaviest, and specks, are left out; one
+// much wider than tall is taken for digits that touch; filled: its ink fills its box (isBlot).
+export function digitsOf(pieces, width, height, {touching, small, speck, filled, part, partGap}) {
   const groups = [];
   const massOf = new Map(pieces.map(({label, mass}) => [label, mass]));
   const areaOf = new Map(pieces.map(({label, area}) => [label, area]));
   const ordered = [...pieces].sort((a, b) => a.box[1] - b.box[1] || a.label - b.label);
   for (const piece of ordered) {
-    const group = groups.find(({box}) =>
-      2 * (Math.min(box[3], piece.box[3]) - Math.max(box[1], piece.box[1])) >=
-      Math.min(box[3] - box[1], piece.box[3] - piece.box[1]));
+    const group = groups.find(({box}) => {
+      const overlap = Math.min(box[3], piece.box[3]) - Math.max(box[1], piece.box[1]);
+      const tall = Math.max(box[2] - box[0], piece.box[2] - piece.box[0]);
+      const other = Math.min(box[2] - box[0], piece.box[2] - piece.box[0]);
+      return 2 * overlap >= Math.min(box[3] - box[1], piece.box[3] - piece.box[1]) ||
+        (overlap >= -partGap * tall && other <= part * tall);
+    });
     if (group) {
       group.labels.push(piece.label);
       group.box = merged(group.box, piece.box);
@@ -336,7 +341,7 @@ export function digitsOf(pieces, width, height, {touching, small, speck, filled}
       const [top, left, bottom, right] = box;
       const area = labels.reduce((total, label) => total + areaOf.get(label), 0);
       return {labels: labels.sort((a, b) => a - b), box, touching: right - left > touching * (bottom - top),
-              filled: area > filled * (bottom - top) * (right - left) && 2 * (right - left) > bottom - top};
+              filled: area > filled * (bottom - top) * (right - left)};
     });
 }
 
@@ -488,14 +493,10 @@ function fourNeighbours(index, size) {
           col < size - 1 && index + 1].filter((neighbour) => neighbour !== false);
 }
 
-// Whether a digit's input has a shape no digit has: more than mostLoops loops (pieces of paper
-// closed in by ink, 4-connected, of at least loopPixels pixels), a row or column that crosses more
-// than mostCrossings strokes, or a loop that holds two separate marks.
-export function isDrawing(digit, {imageSize: size, shapeLevel, loopPixels, mostLoops, mostCrossings}) {
-  const ink = Uint8Array.from(digit, (value) => (value > shapeLevel ? 1 : 0));
-  if (Math.max(mostRuns(ink, size, false), mostRuns(ink, size, true)) > mostCrossings) return true;
-  const {labels: pieces} = labelPieces(ink, size, size, 0);
-  // The paper's 4-connected pieces, numbered as scipy numbers them: by their first pixel, row by row.
+// The paper of a boolean image (size x size), numbered in 4-connected pieces as scipy numbers them
+// (by their first pixel, row by row), and the numbers of its loops: the pieces closed in by ink
+// (8-connected) of at least loopPixels pixels.
+export function loopsOf(ink, size, loopPixels) {
   const paper = new Int32Array(size * size), stack = new Int32Array(size * size), sizes = [0];
   const edge = new Set();
   for (let start = 0; start < paper.length; start++) {
@@ -520,6 +521,30 @@ export function isDrawing(digit, {imageSize: size, shapeLevel, loopPixels, mostL
   }
   const loops = sizes.map((count, label) => label).filter((label) => label && !edge.has(label) &&
                                                            sizes[label] >= loopPixels);
+  return {paper, loops};
+}
+
+// Whether a digit whose ink fills its box (its own ink, inkWidth x inkHeight, and its input) is a
+// blot or a block, not a bold digit: not a bar less than half as wide as tall with a corner of
+// its box without ink (a bold 1), nor one whose input has a loop (a bold 0 or 8).
+function isBlot(ink, inkWidth, inkHeight, input, {imageSize, shapeLevel, loopPixels, inkThreshold}) {
+  const corners = [ink[0], ink[inkWidth - 1], ink[(inkHeight - 1) * inkWidth], ink[inkHeight * inkWidth - 1]];
+  if (2 * inkWidth <= inkHeight && Math.min(...corners) <= inkThreshold) return false;
+  return !loopsOf(inkOf(input, shapeLevel), imageSize, loopPixels).loops.length;
+}
+
+// A digit's input as ink (1) and paper (0), at shapeLevel.
+function inkOf(digit, shapeLevel) {
+  return Uint8Array.from(digit, (value) => (value > shapeLevel ? 1 : 0));
+}
+
+// Whether a digit's input has a shape no digit has: more than mostLoops loops (loopsOf), a row or
+// column that crosses more than mostCrossings strokes, or a loop that holds two separate marks.
+export function isDrawing(digit, {imageSize: size, shapeLevel, loopPixels, mostLoops, mostCrossings}) {
+  const ink = inkOf(digit, shapeLevel);
+  if (Math.max(mostRuns(ink, size, false), mostRuns(ink, size, true)) > mostCrossings) return true;
+  const {labels: pieces} = labelPieces(ink, size, size, 0);
+  const {paper, loops} = loopsOf(ink, size, loopPixels);
   if (loops.length > mostLoops) return true;
   const isLoop = new Set(loops);
   const around = new Map(loops.map((label) => [label, new Set()]));  // the ink pieces each loop touches
@@ -534,11 +559,12 @@ export function isDrawing(digit, {imageSize: size, shapeLevel, loopPixels, mostL
 
 // A picture's grey levels to its digits, left to right, each with the input MNIST would have made
 // of it ({digits: [{box, touching, filled, drawing, input}], reason}: reason says why there are
-// none; drawing: a shape no digit has).
+// none; drawing: a shape no digit has; filled: a blot or a block).
 export function readPicture(grey, width, height, preprocessing, drawn = false) {
   const {digits, reason} = readDigits(toInk(grey, width, height, preprocessing), width, height, preprocessing, drawn);
   return {reason, digits: digits.map(({box, touching, filled, ink, inkWidth, inkHeight}) => {
     const input = mnistLike(ink, inkWidth, inkHeight, preprocessing);
-    return {box, touching, filled, drawing: isDrawing(input, preprocessing), input};
+    return {box, touching, input, drawing: isDrawing(input, preprocessing),
+            filled: filled && isBlot(ink, inkWidth, inkHeight, input, preprocessing)};
   })};
 }
