@@ -81,6 +81,7 @@ class Preprocessing:
     small: float
     speck: float
     filled: float
+    thin_bar: float
     most_digits: int
     shape_level: float
     loop_pixels: int

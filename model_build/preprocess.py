@@ -64,6 +64,10 @@ MOST_DIGITS = 8
 SMALL = 0.4
 SPECK = 0.06
 FILLED = 0.75
+# A filled mark less than half as wide as tall is a bold 1 when a corner of its box is blank (round
+# or slanted ends), and whatever its ends when less than THIN_BAR times as wide as tall (a line
+# drawn with an editor's square-ended line tool); a block otherwise.
+THIN_BAR = 0.2
 # The shape of a digit's 28x28 input, its ink taken above SHAPE_LEVEL: no digit has more than
 # MOST_LOOPS closed loops (of at least LOOP_PIXELS pixels; an 8 has two, a sloppy one a third), no
 # row or column of one crosses more than MOST_CROSSINGS strokes (a 3 or an 8 crosses three), and no
@@ -81,7 +85,8 @@ def reference_preprocessing() -> Preprocessing:
                          ink="light-on-dark", centring="centre-of-mass", paper_blocks=PAPER_BLOCKS,
                          uneven_light=UNEVEN_LIGHT, darkest_paper=DARKEST_PAPER, spanning=SPANNING,
                          line_width=LINE_WIDTH, strong=STRONG, near=NEAR, touching=TOUCHING, part=PART,
-                         part_gap=PART_GAP, small=SMALL, speck=SPECK, filled=FILLED, most_digits=MOST_DIGITS,
+                         part_gap=PART_GAP, small=SMALL, speck=SPECK, filled=FILLED, thin_bar=THIN_BAR,
+                         most_digits=MOST_DIGITS,
                          shape_level=SHAPE_LEVEL, loop_pixels=LOOP_PIXELS, most_loops=MOST_LOOPS,
                          most_crossings=MOST_CROSSINGS)
 
@@ -456,13 +461,15 @@ def is_drawing(digit: np.ndarray, level: float = SHAPE_LEVEL, loop_pixels: int =
 def is_blot(digit: Digit, own: np.ndarray, digit_input: np.ndarray, p: Preprocessing) -> bool:
     """Whether a digit whose ink fills its box (``digits_of``) is a blot or a block, not a bold
     digit: it is not when it is a bar less than half as wide as tall whose box has a corner
-    without ink (a bold 1 has round or slanted ends; a block's corners are ink), nor when its
-    input (28x28) has a loop (a bold 0 or 8). ``own``: the digit's ink, the rest set to 0."""
+    without ink (a bold 1 has round or slanted ends; a block's corners are ink) or that is less
+    than ``thin_bar`` times as wide as tall, nor when its input (28x28) has a loop (a bold 0 or
+    8). ``own``: the digit's ink, the rest set to 0."""
     if not digit.filled:
         return False
     top, left, bottom, right = digit.box
+    width, height = right - left, bottom - top
     corners = own[[top, top, bottom - 1, bottom - 1], [left, right - 1, left, right - 1]]
-    if 2 * (right - left) <= bottom - top and corners.min() <= p.ink_threshold:
+    if 2 * width <= height and (width < p.thin_bar * height or corners.min() <= p.ink_threshold):
         return False
     return not loops_of(digit_input > p.shape_level, p.loop_pixels)[1]
 

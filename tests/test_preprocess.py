@@ -142,22 +142,25 @@ def test_a_bold_digit_with_a_hole_is_not_a_blot():
     assert blot.filled
 
 
-def tall_bar(round_ends: bool) -> np.ndarray:
-    """A solid bar a third as wide as it is tall, dark on white: square (a block) or with round
-    ends (a 1 written with a broad marker)."""
+def tall_bar(round_ends: bool, width: int = 41) -> np.ndarray:
+    """A solid bar 121 pixels tall, dark on white: with square ends (a block, or a line drawn with
+    an editor's line tool) or round ones (a 1 written with a broad marker)."""
     picture = Image.new("L", (120, 160), 255)
+    corners = [65 - width // 2, 20, 65 + width // 2, 140]
     if round_ends:
-        ImageDraw.Draw(picture).rounded_rectangle([45, 20, 85, 140], radius=20, fill=0)
+        ImageDraw.Draw(picture).rounded_rectangle(corners, radius=width // 2, fill=0)
     else:
-        ImageDraw.Draw(picture).rectangle([45, 20, 85, 140], fill=0)
+        ImageDraw.Draw(picture).rectangle(corners, fill=0)
     return np.asarray(picture, dtype=float) / 255
 
 
-def test_a_tall_block_is_a_block_and_a_bold_one_a_digit():
+def test_a_tall_block_is_a_block_and_a_bold_or_thin_one_a_digit():
     (block, _), = read_picture(tall_bar(round_ends=False))[0]
     assert block.filled
     (one, _), = read_picture(tall_bar(round_ends=True))[0]
     assert not one.filled
+    (line, _), = read_picture(tall_bar(round_ends=False, width=21))[0]
+    assert not line.filled
 
 
 def drawn_shape(kind: str) -> np.ndarray:
@@ -264,7 +267,7 @@ def test_the_browser_port_matches_the_reference(tmp_path, mnist):
     ruled = [on_ruled_paper(mnist.x_test[index], slope, upright)
              for index, slope, upright in ((50, 0.0, False), (51, 0.04, False), (52, -0.03, True))]
     in_pieces = [on_pad(strokes) for strokes in IN_PIECES.values()]
-    bars = [tall_bar(round_ends) for round_ends in (False, True)]
+    bars = [tall_bar(False), tall_bar(True), tall_bar(False, width=21)]
     pictures = [*in_pieces, *bars, *dark_on_light_pictures(mnist, 30, seed=2), *photos, *numbers, *others, *doodles,
                 *ruled, np.ones((50, 70)), np.zeros((30, 30))]
     preprocessing = reference_preprocessing()

@@ -526,10 +526,13 @@ export function loopsOf(ink, size, loopPixels) {
 
 // Whether a digit whose ink fills its box (its own ink, inkWidth x inkHeight, and its input) is a
 // blot or a block, not a bold digit: not a bar less than half as wide as tall with a corner of
-// its box without ink (a bold 1), nor one whose input has a loop (a bold 0 or 8).
-function isBlot(ink, inkWidth, inkHeight, input, {imageSize, shapeLevel, loopPixels, inkThreshold}) {
+// its box without ink (a bold 1) or less than thinBar times as wide as tall, nor one whose input
+// has a loop (a bold 0 or 8).
+function isBlot(ink, inkWidth, inkHeight, input, {imageSize, shapeLevel, loopPixels, inkThreshold, thinBar}) {
   const corners = [ink[0], ink[inkWidth - 1], ink[(inkHeight - 1) * inkWidth], ink[inkHeight * inkWidth - 1]];
-  if (2 * inkWidth <= inkHeight && Math.min(...corners) <= inkThreshold) return false;
+  if (2 * inkWidth <= inkHeight && (inkWidth < thinBar * inkHeight || Math.min(...corners) <= inkThreshold)) {
+    return false;
+  }
   return !loopsOf(inkOf(input, shapeLevel), imageSize, loopPixels).loops.length;
 }
 
