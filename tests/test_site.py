@@ -248,6 +248,8 @@ def test_search_and_instant_navigation_run_under_the_policy(page, site_url):
     page.keyboard.type("stride")
     result = page.locator(".md-search-result__item a").first
     expect(result).to_be_visible()
+    # The results follow the typing: wait for those of the whole word, not of its first letters.
+    expect(result).to_have_attribute("href", re.compile(r"h=stride\b"))
     page.keyboard.press("Enter")  # Material opens the first result, without submitting the form
     expect(page).to_have_url(re.compile(r"\?h=stride$"))
     expect(page.locator("mark").first).to_have_text(re.compile("stride", re.IGNORECASE))
