@@ -86,9 +86,8 @@ def reference_preprocessing() -> Preprocessing:
                          uneven_light=UNEVEN_LIGHT, darkest_paper=DARKEST_PAPER, spanning=SPANNING,
                          line_width=LINE_WIDTH, strong=STRONG, near=NEAR, touching=TOUCHING, part=PART,
                          part_gap=PART_GAP, small=SMALL, speck=SPECK, filled=FILLED, thin_bar=THIN_BAR,
-                         most_digits=MOST_DIGITS,
-                         shape_level=SHAPE_LEVEL, loop_pixels=LOOP_PIXELS, most_loops=MOST_LOOPS,
-                         most_crossings=MOST_CROSSINGS)
+                         most_digits=MOST_DIGITS, shape_level=SHAPE_LEVEL, loop_pixels=LOOP_PIXELS,
+                         most_loops=MOST_LOOPS, most_crossings=MOST_CROSSINGS)
 
 
 def round_half_up(value: float) -> int:

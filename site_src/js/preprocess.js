@@ -496,7 +496,7 @@ function fourNeighbours(index, size) {
 // The paper of a boolean image (size x size), numbered in 4-connected pieces as scipy numbers them
 // (by their first pixel, row by row), and the numbers of its loops: the pieces closed in by ink
 // (8-connected) of at least loopPixels pixels.
-export function loopsOf(ink, size, loopPixels) {
+function loopsOf(ink, size, loopPixels) {
   const paper = new Int32Array(size * size), stack = new Int32Array(size * size), sizes = [0];
   const edge = new Set();
   for (let start = 0; start < paper.length; start++) {
