@@ -128,25 +128,26 @@ def paper_level(light: np.ndarray, blocks: int = PAPER_BLOCKS, darkest: float = 
     height, width = light.shape
     size = max(4, math.ceil(max(height, width) / blocks))
     rows, cols = math.ceil(height / size), math.ceil(width / size)
-    brightest = np.zeros((rows, cols))
-    for row in range(rows):
-        for col in range(cols):
-            brightest[row, col] = light[row * size:(row + 1) * size, col * size:(col + 1) * size].max()
+    tiled = np.full((rows * size, cols * size), -np.inf)
+    tiled[:height, :width] = light
+    brightest = tiled.reshape(rows, size, cols, size).max(axis=(1, 3))
     grid = _neighbourhood(brightest, np.max)
     grid = _neighbourhood(np.maximum(grid, darkest * grid.max()), np.mean)
     return _spread(grid, size, height, width)
 
 
 def _neighbourhood(grid: np.ndarray, reduce) -> np.ndarray:
-    """Each cell of ``grid`` replaced by ``reduce`` of its 3x3 neighbourhood, edges repeated."""
+    """Each cell of ``grid`` replaced by ``reduce`` of its 3x3 neighbourhood, edges repeated; a
+    mean adds the nine row by row, left to right, as JavaScript adds (numpy adds pairwise)."""
     rows, cols = grid.shape
     padded = np.pad(grid, 1, mode="edge")
-    result = np.zeros_like(grid)
-    for row in range(rows):
-        for col in range(cols):
-            window = padded[row:row + 3, col:col + 3]
-            result[row, col] = window.max() if reduce is np.max else _sum_in_order(window) / 9
-    return result
+    windows = [padded[row:row + rows, col:col + cols] for row in range(3) for col in range(3)]
+    if reduce is np.max:
+        return np.maximum.reduce(windows)
+    total = np.zeros_like(grid)
+    for window in windows:
+        total = total + window
+    return total / 9
 
 
 def _sum_in_order(values: np.ndarray) -> float:
