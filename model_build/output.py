@@ -99,6 +99,8 @@ class ModelInterface:
     structure: Structure
     # Below this top probability the page names no digit and says it is unsure.
     claim_threshold: float
+    # A digit so wide it may be two that touch is claimed only at this top probability or more.
+    wide_claim_threshold: float
 
 
 @dataclass(frozen=True)

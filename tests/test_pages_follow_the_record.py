@@ -66,7 +66,7 @@ def occurs(text: str, page: str) -> bool:
 @pytest.fixture(scope="module")
 def other_record(record: BuildRecord) -> BuildRecord:
     """The real record, rewritten for a model with other filter counts (built, not trained), another
-    weight encoding and claim threshold, and another training set-up; without misread digits."""
+    weight encoding and claim threshold, and another training set-up; without its galleries of test digits."""
     from model_build.export import layer_table, structure_of
     from model_build.model import build_model
 
@@ -79,6 +79,7 @@ def other_record(record: BuildRecord) -> BuildRecord:
         parameters=model.count_params(),
         model=dataclasses.replace(record.model, quantization="float16"),
         quantization_tolerance=0.001,
+        samples=(),
         misclassified=(),
         training=dataclasses.replace(training, config=dataclasses.replace(training.config, warmup_epochs=2),
                                      cpu_count=training.cpu_count + 6),
@@ -88,8 +89,8 @@ def other_record(record: BuildRecord) -> BuildRecord:
 def test_the_pages_show_the_other_model_s_figures_where_the_real_model_s_were(record, other_record):
     real, other = tell_tales(record), tell_tales(other_record)
     assert all(real[name] != other[name] for name in real), "each fact differs between the two models"
-    # Both without the misread digits, whose captions could hold any percentage.
-    real_pages = rendered_pages(dataclasses.replace(record, misclassified=()))
+    # Both without the galleries of test digits, whose captions could hold any percentage.
+    real_pages = rendered_pages(dataclasses.replace(record, samples=(), misclassified=()))
     other_pages = rendered_pages(other_record)
     found = {name: [page for page, text in real_pages.items() if occurs(real[name], text)] for name in real}
     assert all(found.values()), f"facts the pages never state: {[name for name, pages in found.items() if not pages]}"

@@ -73,7 +73,7 @@ export async function mount(view) {
     view.showError(error.message);
     return;
   }
-  const {classNames, preprocessing, claimThreshold} = classifier.metadata;
+  const {classNames, preprocessing, claimThreshold, wideClaimThreshold} = classifier.metadata;
   const {convolutions} = classifier;
   view.showClasses(classNames);
   view.showConvolutions(convolutions);
@@ -83,21 +83,24 @@ export async function mount(view) {
 
   let readings = [];
   let selected = 0;
+  // A mark wide enough to be digits that touch is one wide digit when the network is sure enough of it.
+  const joined = (touching, probabilities) => touching && Math.max(...probabilities) < wideClaimThreshold;
   // The digits' probabilities, a number's in one batch; the feature maps only of the digit shown.
   const read = (digits) => {
     if (!digits.length) return [];
     if (digits.length === 1) {
       const [{input, touching, filled, drawing}] = digits;
-      return [{input, touching, filled, drawing, ...classifier.predict(input)}];
+      const reading = classifier.predict(input);
+      return [{input, filled, drawing, ...reading, touching: joined(touching, reading.probabilities)}];
     }
     const size = preprocessing.imageSize * preprocessing.imageSize, classes = classNames.length;
     const inputs = new Float64Array(digits.length * size);
     digits.forEach(({input}, index) => inputs.set(input, index * size));
     const probabilities = classifier.probabilitiesOf(inputs, digits.length);
-    return digits.map(({input, touching, filled, drawing}, index) => ({
-      input, touching, filled, drawing,
-      probabilities: Array.from(probabilities.subarray(index * classes, (index + 1) * classes)),
-    }));
+    return digits.map(({input, touching, filled, drawing}, index) => {
+      const mine = Array.from(probabilities.subarray(index * classes, (index + 1) * classes));
+      return {input, touching: joined(touching, mine), filled, drawing, probabilities: mine};
+    });
   };
 
   // The digit the bars, the input and the network's insides show: one of a number's, or the only one.
