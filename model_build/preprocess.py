@@ -213,6 +213,13 @@ def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
     return in_order(rows * image) / total, in_order(cols * image) / total
 
 
+def _placement(offset: float) -> int:
+    """``offset`` rounded half up, once taken to nine decimals: the matrix product behind
+    ``area_resize`` sums in an order that varies from machine to machine, and where a centre of mass
+    falls on a half pixel, the last bit would decide the placement, here and not in the browser."""
+    return round_half_up(math.floor(offset * 1e9 + 0.5) / 1e9)
+
+
 def mnist_like(ink: np.ndarray, image_size: int = IMAGE_SIZE, digit_box: int = DIGIT_BOX,
                mass_centre: float = MASS_CENTRE, ink_threshold: float = INK_THRESHOLD) -> np.ndarray | None:
     """Ink in [0, 1] (any size) to the (image_size, image_size) digit, or None when there is no ink."""
@@ -228,8 +235,8 @@ def mnist_like(ink: np.ndarray, image_size: int = IMAGE_SIZE, digit_box: int = D
     # Thin strokes fade when shrunk; MNIST's strokes always reach full intensity.
     patch /= patch.max()
     row, col = centre_of_mass(patch)
-    place_top = min(max(round_half_up(mass_centre - row), 0), image_size - height)
-    place_left = min(max(round_half_up(mass_centre - col), 0), image_size - width)
+    place_top = min(max(_placement(mass_centre - row), 0), image_size - height)
+    place_left = min(max(_placement(mass_centre - col), 0), image_size - width)
     digit = np.zeros((image_size, image_size))
     digit[place_top:place_top + height, place_left:place_left + width] = patch
     return digit

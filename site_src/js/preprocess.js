@@ -460,8 +460,10 @@ export function mnistLike(ink, width, height, {imageSize, digitBox, massCentre, 
   const peak = patch.reduce((a, b) => Math.max(a, b), 0);
   for (let i = 0; i < patch.length; i++) patch[i] /= peak;
   const [row, col] = centreOfMass(patch, patchWidth, patchHeight);
-  const placeTop = Math.min(Math.max(roundHalfUp(massCentre - row), 0), imageSize - patchHeight);
-  const placeLeft = Math.min(Math.max(roundHalfUp(massCentre - col), 0), imageSize - patchWidth);
+  // To nine decimals first, as the reference does: a centre on a half pixel rounds the same way in both.
+  const placement = (offset) => roundHalfUp(Math.floor(offset * 1e9 + 0.5) / 1e9);
+  const placeTop = Math.min(Math.max(placement(massCentre - row), 0), imageSize - patchHeight);
+  const placeLeft = Math.min(Math.max(placement(massCentre - col), 0), imageSize - patchWidth);
   const digit = new Float64Array(imageSize * imageSize);
   for (let y = 0; y < patchHeight; y++) {
     for (let x = 0; x < patchWidth; x++) {
