@@ -14,6 +14,7 @@ import pytest
 from conftest import add_axe, watched_page
 from playwright.sync_api import Page, expect
 
+from tools.bench_real_world import BRUSH  # the demo's brush, to find digits before the page opens
 from tools.handwriting import brush_width, draw, replay, traced_number
 from tools.hostile import hostile_files
 from tools.static_server import SUBPATH, serve
@@ -82,14 +83,11 @@ def ambiguous_test_digit(mnist, exported_model, record) -> int:
     raise AssertionError("no test digit is ambiguous to this model")
 
 
-BRUSH = 0.08  # the demo page's brush (data-brush-width), for finding a digit before the page opens
-
-
 def test_an_ambiguous_drawing_is_not_claimed(page, site_url, mnist, exported_model, record):
     index = ambiguous_test_digit(mnist, exported_model, record)
     open_demo(page, site_url)
     classifier = page.locator("#digit-classifier")
-    assert brush_width(page) == BRUSH
+    assert brush_width(page) == BRUSH, "the digit was found with another brush than the page's"
     replay(page, mnist.x_test[index])
     expect(classifier).to_have_attribute("data-prediction", "")
     assert 0 < float(classifier.get_attribute("data-confidence")) < record.interface.claim_threshold
