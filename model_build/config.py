@@ -22,13 +22,13 @@ class Augmentation:
     stroke: tuple[float, float] = (-0.4, 0.8)  # <0 blends toward erosion, >0 toward dilation
     # This share of the digits is drawn again along its skeleton with a round pen of a radius
     # (pixels) in this range, as a brush on the demo draws (model_build/strokes.py).
-    redraw_share: float = 0.5
+    redraw_share: float = 0.4
     redraw_radius: tuple[float, float] = (0.8, 2.0)
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    epochs: int = 14
+    epochs: int = 16
     batch_size: int = 128
     learning_rate: float = 4e-3
     warmup_epochs: float = 1.0
