@@ -115,18 +115,15 @@ def build(args: argparse.Namespace, cluster: Cluster | None = None) -> Path | No
             (keras.models.load_model(args.out / name), kept) for name, kept in zip((KERAS_FILE, DENSE_KERAS_FILE),
                                                                                    previous, strict=True))
     else:
-        from model_build.negatives import negatives
-        from model_build.train import redrawn_images, split_validation
+        from model_build.train import training_inputs
 
-        # Both networks train on the same digits, some of them redrawn: drawn once, for both. The
-        # CNN also learns to be unsure of marks that are not digits.
+        # Both networks train on the same digits, some of them redrawn: made once, for both. The CNN
+        # also learns to be unsure of marks that are not digits.
         preparing = time.perf_counter()
-        x_fit, y_fit = split_validation(data, config)[0]
-        redrawn = redrawn_images(x_fit, config)
-        marks = negatives(min(config.negative_count, len(x_fit) // 4), config.seed, x_fit, y_fit)
-        model, training = trained(build_model, data, config, redrawn, time.perf_counter() - preparing, marks,
+        digits, marks = training_inputs(data, config)
+        model, training = trained(build_model, data, config, (digits, marks), time.perf_counter() - preparing,
                                   strategy=strategy)
-        dense, dense_training = trained(build_dense, data, config, redrawn, strategy=strategy)
+        dense, dense_training = trained(build_dense, data, config, (digits, None), strategy=strategy)
         if cluster and not cluster.is_chief:
             print(f"Worker {cluster.index} has trained its share; worker 0 checks and exports the models.")
             return None
@@ -193,8 +190,7 @@ def build(args: argparse.Namespace, cluster: Cluster | None = None) -> Path | No
     return args.out
 
 
-def trained(make_model, data, config: TrainConfig, redrawn, extra_seconds: float = 0, negatives=None,
-            strategy=None):
+def trained(make_model, data, config: TrainConfig, inputs, extra_seconds: float = 0, strategy=None):
     """A model made by ``make_model`` and trained, with the record of its training (its seconds
     with ``extra_seconds`` of preparation); under a cluster's ``strategy``, trained by all its
     workers and returned as a plain model, which checking and exporting use without the others."""
@@ -203,7 +199,7 @@ def trained(make_model, data, config: TrainConfig, redrawn, extra_seconds: float
     from model_build.train import train
 
     with strategy.scope() if strategy else contextlib.nullcontext():
-        model, run = train(make_model, data, config, redrawn=redrawn, negatives=negatives)
+        model, run = train(make_model, data, config, inputs=inputs)
     if strategy:
         mirrored, model = model, make_model()
         model.set_weights(mirrored.get_weights())

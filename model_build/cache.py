@@ -1,12 +1,15 @@
 """When to retrain or re-export: keys over what each step depends on, checked without TensorFlow.
 
-Training depends on the data, model and training code, its configuration, the data and the
-libraries; the export also on the export code. When only the export changed, the trained
-Keras model kept in the output is converted again instead of trained again.
+Training depends on the modules it runs (found by following the imports of ``TRAINING_ENTRIES``
+within the package, so that a module training does not import, such as the page's reading rules,
+never retrains), its configuration, the data and the libraries; the export also on the modules
+the command runs. When only the export changed, the trained Keras model kept in the output is
+converted again instead of trained again.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import hashlib
 import json
@@ -16,11 +19,11 @@ from pathlib import Path
 from model_build.config import TrainConfig
 from model_build.output import DENSE_KERAS_FILE, KERAS_FILE, RecordError, Training, read_record
 
-# The marks that are not digits are framed by the preprocessing: it keys the training too.
-TRAINING_SOURCES = ("config.py", "data.py", "model.py", "train.py", "strokes.py", "negatives.py", "preprocess.py")
-# The output's layout and record, the browser's metadata and the figures are the export's.
-EXPORT_SOURCES = ("export.py", "preprocess.py", "figures.py", "output.py", "structure.py", "arithmetic.py",
-                  "__main__.py")
+PACKAGE = Path(__file__).parent
+# What training runs: the training loop, the networks, and the marks that are not digits.
+TRAINING_ENTRIES = ("train.py", "model.py", "negatives.py")
+# What the command runs: training, checking, exporting and the record.
+EXPORT_ENTRIES = ("__main__.py",)
 PINNED_PACKAGES = ("tensorflow", "tf-keras", "tensorflowjs", "numpy", "pillow")
 
 
@@ -35,25 +38,46 @@ def _digest(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def _sources(names: tuple[str, ...]) -> bytes:
-    package = Path(__file__).parent
+def sources(entries: tuple[str, ...], package: Path = PACKAGE) -> tuple[str, ...]:
+    """The package's modules that ``entries`` (file names in ``package``) run: the entries and,
+    in turn, every module of the package they import, wherever the import stands."""
+    found, waiting = set(), list(entries)
+    while waiting:
+        name = waiting.pop()
+        if name in found:
+            continue
+        found.add(name)
+        for node in ast.walk(ast.parse((package / name).read_bytes(), name)):
+            modules = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                       else [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
+            for module in modules:
+                if module.startswith(f"{package.name}."):
+                    waiting.append(module.split(".", 1)[1].replace(".", "/") + ".py")
+                elif module == package.name and isinstance(node, ast.ImportFrom):  # from model_build import x
+                    waiting += [f"{alias.name}.py" for alias in node.names]
+    return tuple(sorted(found))
+
+
+def _sources(names: tuple[str, ...], package: Path) -> bytes:
     return b"".join(name.encode() + b"\0" + (package / name).read_bytes() for name in names)
 
 
-def cache_keys(config: TrainConfig, data_sha256: str) -> tuple[str, str]:
-    """The training key and the export key for a build with ``config`` on the given data.
+def cache_keys(config: TrainConfig, data_sha256: str, package: Path = PACKAGE) -> tuple[str, str]:
+    """The training key and the export key for a build with ``config`` on the given data, by the
+    modules of ``package``.
 
     The accuracy floors decide only whether the trained models ship, so they key the export.
     """
     training_config = dataclasses.asdict(config)
     floors = [training_config.pop(name) for name in ("accuracy_floor", "dense_accuracy_floor")]
     training = _digest(
-        _sources(TRAINING_SOURCES),
+        _sources(sources(TRAINING_ENTRIES, package), package),
         json.dumps(training_config, sort_keys=True).encode(),
         data_sha256.encode(),
         json.dumps(library_versions(), sort_keys=True).encode(),
     )
-    return training, _digest(training.encode(), _sources(EXPORT_SOURCES), json.dumps(floors).encode())
+    export = _sources(sources(EXPORT_ENTRIES, package), package)
+    return training, _digest(training.encode(), export, json.dumps(floors).encode())
 
 
 def is_up_to_date(out: Path, export_key: str) -> bool:

@@ -43,10 +43,6 @@ QUANTIZATION_TOLERANCE = 0.0005
 # more digits right than 0.6 and abstains on fewer, at about one more false claim in a hundred
 # non-digits.
 CLAIM_THRESHOLD = 0.5
-# A mark wide enough to be two digits that touch is read as one digit only when the network is at
-# least this sure of it. On validation digits drawn on the pad, the flat 2s and 5s so taken were
-# read at 98% to 100%; of 424 pairs of touching digits that made one wide mark, 11 reached 99%.
-WIDE_CLAIM_THRESHOLD = 0.99
 # Layers that refine a convolution's output without changing its shape: a stage's maps are
 # taken after them, in the figures as in the browser.
 REFINERS = (keras.layers.BatchNormalization, keras.layers.ReLU, keras.layers.Activation)
@@ -90,8 +86,7 @@ def model_interface(model: keras.Model) -> ModelInterface:
     """What the browser needs to feed the model and read it, carried in model.json."""
     return ModelInterface(input_shape=tuple(INPUT_SHAPE), class_names=CLASS_NAMES,
                           preprocessing=reference_preprocessing(), structure=structure_of(model),
-                          claim_threshold=CLAIM_THRESHOLD,
-                          wide_claim_threshold=WIDE_CLAIM_THRESHOLD)
+                          claim_threshold=CLAIM_THRESHOLD)
 
 
 def _tensorflowjs():

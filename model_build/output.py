@@ -34,7 +34,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL_DIR = REPOSITORY / "build" / "model"
 
 RECORD_FILE = "metrics.json"
-RECORD_VERSION = 9  # raise it whenever a field changes meaning, appears or goes
+RECORD_VERSION = 10  # raise it whenever a field changes meaning, appears or goes
 # The trained float32 models, for re-exports and the notebook; not published.
 KERAS_FILE = "keras/digit_cnn.keras"
 DENSE_KERAS_FILE = "keras/digit_dense.keras"
@@ -75,18 +75,13 @@ class Preprocessing:
     line_width: float
     strong: float
     near: float
-    touching: float
+    wide: float
+    cuts: int
     part: float
     part_gap: float
     small: float
     speck: float
-    filled: float
-    thin_bar: float
     most_digits: int
-    shape_level: float
-    loop_pixels: int
-    most_loops: int
-    most_crossings: int
 
 
 @dataclass(frozen=True)
@@ -99,8 +94,6 @@ class ModelInterface:
     structure: Structure
     # Below this top probability the page names no digit and says it is unsure.
     claim_threshold: float
-    # A digit so wide it may be two that touch is claimed only at this top probability or more.
-    wide_claim_threshold: float
 
 
 @dataclass(frozen=True)

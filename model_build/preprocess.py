@@ -23,10 +23,9 @@ import numpy as np
 from scipy import ndimage
 
 from model_build.data import DIGIT_BOX, IMAGE_SIZE, MASS_CENTRE, PIXEL_SCALE
+from model_build.framing import INK_THRESHOLD, ink_box, mnist_like, round_half_up
 from model_build.output import Preprocessing
 
-# Grey levels below this fraction of full ink do not count when finding the digit's extent.
-INK_THRESHOLD = 0.1
 # Paper grain: anything within this many standard deviations of the paper's level is paper.
 NOISE_SPREADS = 6
 MAD_TO_SIGMA = 1.4826  # median absolute deviation to standard deviation, for normal noise
@@ -47,13 +46,14 @@ LINE_WIDTH = 0.05
 # NEAR times its size.
 STRONG = 0.5
 NEAR = 1.0
-# A digit wider than TOUCHING times its height is taken for digits that touch; one less than
-# SMALL times as tall as the tallest, or with less than SMALL cubed times the ink of the
-# heaviest (a thin 1 beside bold digits has about a tenth of their ink), is a dot or a dash
-# beside the digits; one less tall than SPECK times the picture's
-# shorter side is a speck; one whose ink fills more than FILLED of its box, unless it is a thin
-# bar with round ends (a bold 1) or its input has a loop (a bold 0 or 8), is a blot or a block.
-TOUCHING = 1.6
+# A mark wider than WIDE times its height may be digits that touch: it is read whole and, cut
+# in two at each of the CUTS columns of least ink in its middle half, as two digits; the reading
+# the network is surer of wins (``split_choice``). One less than SMALL times as tall as the
+# tallest, or with less than SMALL cubed times the ink of the heaviest (a thin 1 beside bold
+# digits has about a tenth of their ink), is a dot or a dash beside the digits; one less tall
+# than SPECK times the picture's shorter side is a speck.
+WIDE = 1.0
+CUTS = 3
 # A piece at most PART times as tall as a digit that it overlaps across, or comes within PART_GAP
 # of the digit's height of, is part of that digit: the bar of a 5 lifted off its body, the stem of
 # a 4 or a 9 drawn apart. Digits of a number are about as tall as one another.
@@ -63,19 +63,6 @@ PART_GAP = 0.05
 MOST_DIGITS = 8
 SMALL = 0.4
 SPECK = 0.06
-FILLED = 0.75
-# A filled mark less than half as wide as tall is a bold 1 when a corner of its box is blank (round
-# or slanted ends), and whatever its ends when less than THIN_BAR times as wide as tall (a line
-# drawn with an editor's square-ended line tool); a block otherwise.
-THIN_BAR = 0.2
-# The shape of a digit's 28x28 input, its ink taken above SHAPE_LEVEL: no digit has more than
-# MOST_LOOPS closed loops (of at least LOOP_PIXELS pixels; an 8 has two, a sloppy one a third), no
-# row or column of one crosses more than MOST_CROSSINGS strokes (a 3 or an 8 crosses three), and no
-# loop of one holds two separate marks. A star, a house, a spiral or a face does.
-SHAPE_LEVEL = 0.3
-LOOP_PIXELS = 3
-MOST_LOOPS = 3
-MOST_CROSSINGS = 4
 
 
 def reference_preprocessing() -> Preprocessing:
@@ -84,14 +71,8 @@ def reference_preprocessing() -> Preprocessing:
                          ink_threshold=INK_THRESHOLD, noise_spreads=NOISE_SPREADS, pixel_scale=PIXEL_SCALE,
                          ink="light-on-dark", centring="centre-of-mass", paper_blocks=PAPER_BLOCKS,
                          uneven_light=UNEVEN_LIGHT, darkest_paper=DARKEST_PAPER, spanning=SPANNING,
-                         line_width=LINE_WIDTH, strong=STRONG, near=NEAR, touching=TOUCHING, part=PART,
-                         part_gap=PART_GAP, small=SMALL, speck=SPECK, filled=FILLED, thin_bar=THIN_BAR,
-                         most_digits=MOST_DIGITS, shape_level=SHAPE_LEVEL, loop_pixels=LOOP_PIXELS,
-                         most_loops=MOST_LOOPS, most_crossings=MOST_CROSSINGS)
-
-
-def round_half_up(value: float) -> int:
-    return math.floor(value + 0.5)
+                         line_width=LINE_WIDTH, strong=STRONG, near=NEAR, wide=WIDE, cuts=CUTS, part=PART,
+                         part_gap=PART_GAP, small=SMALL, speck=SPECK, most_digits=MOST_DIGITS)
 
 
 def to_ink(grey: np.ndarray, noise_spreads: float = NOISE_SPREADS, paper_blocks: int = PAPER_BLOCKS,
@@ -178,70 +159,6 @@ def _border(image: np.ndarray) -> np.ndarray:
     return np.concatenate([image[0], image[-1], image[1:-1, 0], image[1:-1, -1]])
 
 
-def ink_box(ink: np.ndarray, threshold: float = INK_THRESHOLD) -> tuple[int, int, int, int] | None:
-    """(top, left, bottom, right), bottom and right exclusive, around the ink; None when blank."""
-    rows = np.flatnonzero((ink > threshold).any(axis=1))
-    if rows.size == 0:
-        return None
-    cols = np.flatnonzero((ink > threshold).any(axis=0))
-    return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
-
-
-def area_weights(source: int, target: int) -> np.ndarray:
-    """(target, source) matrix: each target pixel averages the source pixels it covers, by area."""
-    step = source / target
-    weights = np.zeros((target, source))
-    for j in range(target):
-        start, end = j * step, (j + 1) * step
-        for i in range(math.floor(start), min(math.ceil(end), source)):
-            weights[j, i] = (min(end, i + 1) - max(start, i)) / step
-    return weights
-
-
-def area_resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
-    return area_weights(image.shape[0], height) @ image @ area_weights(image.shape[1], width).T
-
-
-def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
-    # Sums in reading order, as JavaScript adds: numpy's pairwise sums differ in the last bit, and
-    # a symmetric shape's centre can fall on a half pixel, where that bit decides the placement.
-    def in_order(values: np.ndarray) -> float:
-        return float(np.cumsum(values.ravel())[-1])
-
-    total = in_order(image)
-    rows, cols = np.indices(image.shape)
-    return in_order(rows * image) / total, in_order(cols * image) / total
-
-
-def _placement(offset: float) -> int:
-    """``offset`` rounded half up, once taken to nine decimals: the matrix product behind
-    ``area_resize`` sums in an order that varies from machine to machine, and where a centre of mass
-    falls on a half pixel, the last bit would decide the placement, here and not in the browser."""
-    return round_half_up(math.floor(offset * 1e9 + 0.5) / 1e9)
-
-
-def mnist_like(ink: np.ndarray, image_size: int = IMAGE_SIZE, digit_box: int = DIGIT_BOX,
-               mass_centre: float = MASS_CENTRE, ink_threshold: float = INK_THRESHOLD) -> np.ndarray | None:
-    """Ink in [0, 1] (any size) to the (image_size, image_size) digit, or None when there is no ink."""
-    box = ink_box(ink, ink_threshold)
-    if box is None:
-        return None
-    top, left, bottom, right = box
-    crop = np.asarray(ink, dtype=np.float64)[top:bottom, left:right]
-    scale = digit_box / max(crop.shape)
-    height = max(1, round_half_up(crop.shape[0] * scale))
-    width = max(1, round_half_up(crop.shape[1] * scale))
-    patch = area_resize(crop, height, width)
-    # Thin strokes fade when shrunk; MNIST's strokes always reach full intensity.
-    patch /= patch.max()
-    row, col = centre_of_mass(patch)
-    place_top = min(max(_placement(mass_centre - row), 0), image_size - height)
-    place_left = min(max(_placement(mass_centre - col), 0), image_size - width)
-    digit = np.zeros((image_size, image_size))
-    digit[place_top:place_top + height, place_left:place_left + width] = patch
-    return digit
-
-
 @dataclass(frozen=True)
 class Piece:
     """One connected piece of ink (8-connected pixels above the threshold)."""
@@ -259,9 +176,9 @@ class Digit:
 
     labels: tuple[int, ...]
     box: tuple[int, int, int, int]
-    touching: bool  # so wide for its height that it is most likely digits that touch
-    filled: bool  # its ink fills its box; after ``is_blot``, a blot or a block, not a digit
-    drawing: bool = False  # more loops or crossings than a digit has (``is_drawing``): a drawing
+    wide: bool  # so wide for its height that it may be two digits that touch
+    # For a wide one, after ``read_picture``: the inputs of its two halves, cut at each candidate.
+    splits: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
 
 
 # Why a picture holds no digit: nothing in it, only lines or edges across it, only specks, or
@@ -389,9 +306,8 @@ def writing(pieces: list[Piece], height: int, width: int, spanning: float = SPAN
     return sorted(taken, key=lambda piece: piece.label)
 
 
-def digits_of(pieces: list[Piece], height: int, width: int, touching: float = TOUCHING, small: float = SMALL,
-              speck: float = SPECK, filled: float = FILLED, part: float = PART,
-              part_gap: float = PART_GAP) -> list[Digit]:
+def digits_of(pieces: list[Piece], height: int, width: int, wide: float = WIDE, small: float = SMALL,
+              speck: float = SPECK, part: float = PART, part_gap: float = PART_GAP) -> list[Digit]:
     """The pieces grouped into digits, left to right: a piece joins the first digit it overlaps
     across by at least half of the narrower one's width, or that it comes within ``part_gap`` of
     the taller's height of across when one of the two is at most ``part`` times as tall as the
@@ -400,7 +316,6 @@ def digits_of(pieces: list[Piece], height: int, width: int, touching: float = TO
     labels: list[list[int]] = []
     boxes: list[tuple[int, int, int, int]] = []
     mass_of = {piece.label: piece.mass for piece in pieces}
-    area_of = {piece.label: piece.area for piece in pieces}
     for piece in sorted(pieces, key=lambda piece: (piece.box[1], piece.label)):
         for index, box in enumerate(boxes):
             overlap = min(box[3], piece.box[3]) - max(box[1], piece.box[1])
@@ -422,68 +337,34 @@ def digits_of(pieces: list[Piece], height: int, width: int, touching: float = TO
     order = sorted((index for index in heavy if boxes[index][2] - boxes[index][0] >= small * tallest
                     and boxes[index][2] - boxes[index][0] >= speck * min(height, width)),
                    key=lambda index: (boxes[index][1], index))
-    digits = []
-    for index in order:
-        top, left, bottom, right = boxes[index]
-        area = sum(area_of[label] for label in labels[index])
-        digits.append(Digit(tuple(sorted(labels[index])), boxes[index], right - left > touching * (bottom - top),
-                            area > filled * (bottom - top) * (right - left)))
-    return digits
+    return [Digit(tuple(sorted(labels[index])), boxes[index],
+                  boxes[index][3] - boxes[index][1] > wide * (boxes[index][2] - boxes[index][0])) for index in order]
 
 
-def loops_of(ink: np.ndarray, loop_pixels: int = LOOP_PIXELS) -> tuple[np.ndarray, list[int]]:
-    """The paper of a boolean image, numbered in 4-connected pieces, and the numbers of its loops:
-    the pieces closed in by ink (8-connected) of at least ``loop_pixels`` pixels."""
-    paper, count = ndimage.label(~ink)  # 4-connected, as paper closed in by 8-connected ink is
-    edge = set(np.concatenate([paper[0], paper[-1], paper[:, 0], paper[:, -1]]).tolist())
-    sizes = np.bincount(paper.ravel(), minlength=count + 1)
-    return paper, [label for label in range(1, count + 1) if label not in edge and sizes[label] >= loop_pixels]
+def cut_columns(ink: np.ndarray, cuts: int = CUTS) -> list[int]:
+    """Where to cut a wide mark's ink (its box) in two: the ``cuts`` columns of its middle half
+    with the least ink (summed top to bottom), the leftmost first among equals, at least two
+    columns apart; each cut gives the columns before it to the left digit."""
+    width = ink.shape[1]
+    columns = range(round_half_up(width / 4), round_half_up(3 * width / 4) + 1)
+    totals = {column: _sum_in_order(ink[:, column]) for column in columns if 0 < column < width}
+    chosen: list[int] = []
+    for column in sorted(totals, key=lambda column: (totals[column], column)):
+        if len(chosen) < cuts and all(abs(column - other) >= 2 for other in chosen):
+            chosen.append(column)
+    return sorted(chosen)
 
 
-def is_drawing(digit: np.ndarray, level: float = SHAPE_LEVEL, loop_pixels: int = LOOP_PIXELS,
-               most_loops: int = MOST_LOOPS, most_crossings: int = MOST_CROSSINGS) -> bool:
-    """Whether a digit's input (28x28) has a shape no digit has: more than ``most_loops`` loops
-    (``loops_of``), a row or column that crosses more than ``most_crossings`` strokes, or a loop
-    that holds two separate marks (the ink around it and two more pieces touching it)."""
-    ink = digit > level
-    crossings = max(_runs(ink).max(), _runs(ink.T).max())
-    if crossings > most_crossings:
-        return True
-    pieces, _ = label_pieces(ink)
-    paper, loops = loops_of(ink, loop_pixels)
-    if len(loops) > most_loops:
-        return True
-    for label in loops:
-        inside = paper == label
-        beside = np.zeros_like(inside)  # the 4-neighbours of the loop
-        beside[1:] |= inside[:-1]
-        beside[:-1] |= inside[1:]
-        beside[:, 1:] |= inside[:, :-1]
-        beside[:, :-1] |= inside[:, 1:]
-        if np.unique(pieces[beside & ink]).size > 2:
-            return True
-    return False
-
-
-def is_blot(digit: Digit, own: np.ndarray, digit_input: np.ndarray, p: Preprocessing) -> bool:
-    """Whether a digit whose ink fills its box (``digits_of``) is a blot or a block, not a bold
-    digit: it is not when it is a bar less than half as wide as tall whose box has a corner
-    without ink (a bold 1 has round or slanted ends; a block's corners are ink) or that is less
-    than ``thin_bar`` times as wide as tall, nor when its input (28x28) has a loop (a bold 0 or
-    8). ``own``: the digit's ink, the rest set to 0."""
-    if not digit.filled:
-        return False
-    top, left, bottom, right = digit.box
-    width, height = right - left, bottom - top
-    corners = own[[top, top, bottom - 1, bottom - 1], [left, right - 1, left, right - 1]]
-    if 2 * width <= height and (width < p.thin_bar * height or corners.min() <= p.ink_threshold):
-        return False
-    return not loops_of(digit_input > p.shape_level, p.loop_pixels)[1]
-
-
-def _runs(ink: np.ndarray) -> np.ndarray:
-    """The runs of ink in each row of a boolean image."""
-    return (ink[:, 1:] & ~ink[:, :-1]).sum(axis=1) + ink[:, 0]
+def split_choice(whole: np.ndarray, splits: list[tuple[np.ndarray, np.ndarray]]) -> int:
+    """Whether the network reads a wide mark better as one digit (-1) or as the two of a split
+    (its index): the reading whose digits' top probabilities make the largest product wins, the
+    mark whole when equal. ``whole``: the probabilities of the mark read whole; ``splits``: those
+    of each split's two halves."""
+    best, chosen = float(whole.max()), -1
+    for index, (left, right) in enumerate(splits):
+        if float(left.max()) * float(right.max()) > best:
+            best, chosen = float(left.max()) * float(right.max()), index
+    return chosen
 
 
 def read_digits(ink: np.ndarray, p: Preprocessing | None = None,
@@ -500,28 +381,44 @@ def read_digits(ink: np.ndarray, p: Preprocessing | None = None,
         labels, count = label_pieces(ink > p.ink_threshold)
         pieces = pieces_of(ink, labels, count)
     kept = writing(pieces, *ink.shape, p.spanning, p.strong, p.near, drawn)
-    digits = digits_of(kept, *ink.shape, p.touching, p.small, p.speck, p.filled, p.part, p.part_gap)
+    digits = digits_of(kept, *ink.shape, p.wide, p.small, p.speck, p.part, p.part_gap)
     if len(digits) > p.most_digits:
         return [], MANY
     reason = "" if digits else BLANK if not found_ink else LINES if not kept else SPECKS
     return [(digit, np.where(np.isin(labels, digit.labels), ink, 0.0)) for digit in digits], reason
 
 
-def digit_inputs(grey: np.ndarray, preprocessing: Preprocessing | None = None,
-                 drawn: bool = False) -> list[tuple[Digit, np.ndarray]]:
+def digit_inputs(grey: np.ndarray, preprocessing: Preprocessing | None = None, drawn: bool = False,
+                 single: bool = False) -> list[tuple[Digit, np.ndarray]]:
     """A picture's grey levels (or the pad's, when ``drawn``) to its digits, left to right, each
-    with the input MNIST would have made of it: the whole of what the page does with them."""
-    return read_picture(grey, preprocessing, drawn)[0]
+    with the input MNIST would have made of it: the whole of what the page does with them before
+    the network reads them. ``single``: all the ink is one digit (the ordinary pad)."""
+    return read_picture(grey, preprocessing, drawn, single)[0]
 
 
-def read_picture(grey: np.ndarray, preprocessing: Preprocessing | None = None,
-                 drawn: bool = False) -> tuple[list[tuple[Digit, np.ndarray]], str]:
+def read_picture(grey: np.ndarray, preprocessing: Preprocessing | None = None, drawn: bool = False,
+                 single: bool = False) -> tuple[list[tuple[Digit, np.ndarray]], str]:
     """``digit_inputs``, with the reason when there are no digits (see ``read_digits``)."""
     p = preprocessing or reference_preprocessing()
     ink = to_ink(grey, p.noise_spreads, p.paper_blocks, p.darkest_paper, p.uneven_light)
-    digits, reason = read_digits(ink, p, drawn)
-    inputs = [mnist_like(own, p.image_size, p.digit_box, p.mass_centre, p.ink_threshold) for _, own in digits]
-    return [(replace(digit, filled=is_blot(digit, own, digit_input, p),
-                     drawing=is_drawing(digit_input, p.shape_level, p.loop_pixels, p.most_loops, p.most_crossings)),
-             digit_input)
-            for (digit, own), digit_input in zip(digits, inputs, strict=True)], reason
+    if single:
+        box = ink_box(ink, p.ink_threshold)
+        digits = [] if box is None else [(Digit((), box, False), ink)]
+        reason = "" if digits else BLANK
+    else:
+        digits, reason = read_digits(ink, p, drawn)
+
+    def framed(own: np.ndarray) -> np.ndarray:
+        return mnist_like(own, p.image_size, p.digit_box, p.mass_centre, p.ink_threshold)
+
+    read = []
+    for digit, own in digits:
+        if digit.wide:
+            top, left, bottom, right = digit.box
+            crop = own[top:bottom, left:right]
+            halves = [(crop[:, :column], crop[:, column:]) for column in cut_columns(crop, p.cuts)]
+            inked = [(first, second) for first, second in halves
+                     if ink_box(first, p.ink_threshold) and ink_box(second, p.ink_threshold)]
+            digit = replace(digit, splits=tuple((framed(first), framed(second)) for first, second in inked))
+        read.append((digit, framed(own)))
+    return read, reason

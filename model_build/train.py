@@ -13,6 +13,7 @@ import tf_keras as keras
 
 from model_build.config import Augmentation, TrainConfig
 from model_build.data import CLASS_NAMES, IMAGE_SIZE, PIXEL_SCALE, Mnist
+from model_build.negatives import negatives
 from model_build.strokes import redraw
 
 
@@ -71,19 +72,32 @@ def split_validation(data: Mnist, config: TrainConfig):
     return (x[:cut], y[:cut]), (x[cut:], y[cut:])
 
 
-def redrawn_images(x: np.ndarray, config: TrainConfig) -> np.ndarray:
-    """Every training digit drawn again with a pen of a random radius, for ``training_dataset``."""
-    low, high = config.augmentation.redraw_radius
-    return redraw(x, np.random.default_rng(config.seed).uniform(low, high, size=len(x)))
+def training_digits(x: np.ndarray, config: TrainConfig) -> np.ndarray:
+    """The training digits with a seeded ``redraw_share`` of them drawn again along their skeletons
+    with a pen of a random radius (model_build/strokes.py), as a brush on the page draws."""
+    aug = config.augmentation
+    rng = np.random.default_rng(config.seed)
+    chosen = np.flatnonzero(rng.random(len(x)) < aug.redraw_share)
+    mixed = x.copy()
+    mixed[chosen] = redraw(x[chosen], rng.uniform(*aug.redraw_radius, size=len(chosen)))
+    return mixed
 
 
-def training_dataset(x: np.ndarray, redrawn: np.ndarray, y: np.ndarray, config: TrainConfig,
+def training_inputs(data: Mnist, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """What both networks train on, made once: the training digits, some redrawn
+    (``training_digits``), and marks that are not digits (model_build/negatives.py), at most a
+    quarter as many as the digits."""
+    x, y = split_validation(data, config)[0]
+    return training_digits(x, config), negatives(min(config.negative_count, len(x) // 4), config.seed, x, y)
+
+
+def training_dataset(x: np.ndarray, y: np.ndarray, config: TrainConfig,
                      negatives: np.ndarray | None = None) -> tf.data.Dataset:
-    """Batches of augmented digits and their one-hot targets, each digit the original or, with the
-    configured chance, redrawn; with ``negatives`` (marks that are not digits), a share of them
-    takes digits' places with a target spread evenly over the ten digits."""
+    """Batches of augmented digits and their one-hot targets; with ``negatives`` (marks that are
+    not digits), a share of them takes digits' places with a target spread evenly over the ten
+    digits."""
     batches = (
-        tf.data.Dataset.from_tensor_slices((x, redrawn, y))
+        tf.data.Dataset.from_tensor_slices((x, y))
         .shuffle(len(x), seed=config.seed, reshuffle_each_iteration=True)
         .batch(config.batch_size)
         .repeat()
@@ -91,18 +105,16 @@ def training_dataset(x: np.ndarray, redrawn: np.ndarray, y: np.ndarray, config: 
     marks = None if negatives is None else tf.constant(negatives)
 
     # A step counter, not a shared random state, seeds each batch: parallel maps stay repeatable.
-    def batch(images, others, labels, step):
+    def batch(images, labels, step):
         count = tf.shape(images)[0]
-        chosen = tf.random.stateless_uniform([count, 1, 1], tf.stack([config.seed + 1, step]))
-        picked = tf.where(chosen < config.augmentation.redraw_share, others, images)
         targets = tf.one_hot(labels, len(CLASS_NAMES))
         if marks is not None:
             instead = tf.random.stateless_uniform([count, 1], tf.stack([config.seed + 2, step])) < config.negative_share
             which = tf.random.stateless_uniform([count], tf.stack([config.seed + 3, step]), maxval=len(negatives),
                                                 dtype=tf.int32)
-            picked = tf.where(instead[:, :, None], tf.gather(marks, which), picked)
+            images = tf.where(instead[:, :, None], tf.gather(marks, which), images)
             targets = tf.where(instead, tf.fill(tf.shape(targets), 1 / len(CLASS_NAMES)), targets)
-        return augment(scale_pixels(picked), tf.stack([config.seed, step]), config.augmentation), targets
+        return augment(scale_pixels(images), tf.stack([config.seed, step]), config.augmentation), targets
 
     return (
         tf.data.Dataset.zip((batches, tf.data.Dataset.counter()))
@@ -112,14 +124,13 @@ def training_dataset(x: np.ndarray, redrawn: np.ndarray, y: np.ndarray, config: 
 
 
 def train(make_model: Callable[[], keras.Model], data: Mnist, config: TrainConfig, augment_data: bool = True,
-          optimizer: keras.optimizers.Optimizer | None = None, redrawn: np.ndarray | None = None,
-          negatives: np.ndarray | None = None) -> tuple[keras.Model, dict]:
+          optimizer: keras.optimizers.Optimizer | None = None,
+          inputs: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[keras.Model, dict]:
     """Build a model with ``make_model`` and fit it on MNIST's training images.
 
-    ``redrawn``: the training images redrawn (``redrawn_images``), when another model's training
-    made them already; ``negatives``: marks that are not digits, to be unsure of
-    (model_build/negatives.py). Returns the model and a record of its training: the history and
-    the seconds it took.
+    ``inputs``: the digits and the marks that are not digits to train on (``training_inputs``),
+    when another model's training made them already. Returns the model and a record of its
+    training: the history and the seconds it took.
     """
     # Seeded before the model exists: Keras draws the initial weights when the layers are built.
     keras.utils.set_random_seed(config.seed)
@@ -128,8 +139,8 @@ def train(make_model: Callable[[], keras.Model], data: Mnist, config: TrainConfi
     (x_fit, y_fit), (x_val, y_val) = split_validation(data, config)
     steps = math.ceil(len(x_fit) / config.batch_size)
     if augment_data:
-        dataset = training_dataset(x_fit, redrawn if redrawn is not None else redrawn_images(x_fit, config), y_fit,
-                                   config, negatives)
+        digits, marks = inputs if inputs is not None else training_inputs(data, config)
+        dataset = training_dataset(digits, y_fit, config, marks)
     else:
         dataset = (
             tf.data.Dataset.from_tensor_slices((scale_pixels(x_fit), tf.one_hot(y_fit, len(CLASS_NAMES))))

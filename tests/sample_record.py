@@ -66,8 +66,7 @@ def sample_record() -> BuildRecord:
         export_key="e" * 64,
         interface=ModelInterface(input_shape=(28, 28, 1), class_names=CLASS_NAMES,
                                  preprocessing=reference_preprocessing(),
-                                 structure=Structure(STAGES, logits_layer="softmax"), claim_threshold=0.75,
-                                 wide_claim_threshold=0.99),
+                                 structure=Structure(STAGES, logits_layer="softmax"), claim_threshold=0.75),
         model=ExportedModel(path="tfjs-0123456789ab/model.json", quantization="float16", weights_bytes=10_516,
                             weights_gzip_bytes=9_700, model_json_bytes=6_000, model_json_gzip_bytes=1_500),
         test_accuracy=0.97,
@@ -93,7 +92,7 @@ def sample_record() -> BuildRecord:
         dense=Network(
             interface=ModelInterface(input_shape=(28, 28, 1), class_names=CLASS_NAMES,
                                      preprocessing=reference_preprocessing(), structure=Structure((), "softmax"),
-                                     claim_threshold=0.75, wide_claim_threshold=0.99),
+                                     claim_threshold=0.75),
             model=ExportedModel(path="tfjs-ba9876543210/model.json", quantization="uint8", weights_bytes=25_450,
                                 weights_gzip_bytes=23_000, model_json_bytes=3_000, model_json_gzip_bytes=900),
             test_accuracy=0.91, parameters=25_450, layers=DENSE_LAYERS,

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from model_build import arithmetic
+from model_build.framing import area_resize
 from model_build.output import REPOSITORY
-from model_build.preprocess import area_resize
 from model_build.structure import output_side
 
 EXPLORERS = REPOSITORY / "site_src" / "js" / "explorers"

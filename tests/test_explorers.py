@@ -13,8 +13,8 @@ from conftest import add_axe, watched_page
 from playwright.sync_api import Page, expect
 
 from model_build import arithmetic
+from model_build.framing import area_resize
 from model_build.output import model_dir, read_sample_pixels
-from model_build.preprocess import area_resize
 from model_build.structure import output_side
 from model_build.train import predict
 from tools.handwriting import replay

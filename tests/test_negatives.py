@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from model_build.data import MASS_CENTRE
+from model_build.framing import centre_of_mass
 from model_build.negatives import LETTERS, negatives
-from model_build.preprocess import centre_of_mass
 
 
 def test_the_same_seed_makes_the_same_marks(mnist):

@@ -10,17 +10,15 @@ import pytest
 from PIL import Image, ImageDraw
 
 from model_build.data import DIGIT_BOX, MASS_CENTRE
+from model_build.framing import area_resize, centre_of_mass, ink_box, mnist_like
 from model_build.output import REPOSITORY, to_metadata
 from model_build.preprocess import (
     MANY,
     MOST_DIGITS,
-    area_resize,
-    centre_of_mass,
-    ink_box,
-    is_drawing,
-    mnist_like,
+    cut_columns,
     read_picture,
     reference_preprocessing,
+    split_choice,
     to_ink,
 )
 from model_build.train import predict
@@ -32,14 +30,14 @@ SAMPLE = 2_000
 PREPROCESS_JS = REPOSITORY / "site_src" / "js" / "preprocess.js"
 RUN_PORT = """
 import {readFileSync} from 'node:fs';
-import {readPicture} from '%s';
-const {pictures, parameters} = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const results = pictures.map(({grey, width, height, drawn}) => {
-  const {digits, reason} = readPicture(Float64Array.from(grey), width, height, parameters, drawn);
-  return {reason, digits: digits.map(({box, touching, filled, drawing, input}) =>
-    ({box, touching, filled, drawing, input: input && Array.from(input)}))};
+import {readPicture, splitChoice} from '%s';
+const {pictures, parameters, choices} = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const results = pictures.map(({grey, width, height, drawn, single}) => {
+  const {digits, reason} = readPicture(Float64Array.from(grey), width, height, parameters, drawn, single);
+  return {reason, digits: digits.map(({box, wide, input, splits}) =>
+    ({box, wide, input: Array.from(input), splits: splits.map((pair) => pair.map((half) => Array.from(half)))}))};
 });
-console.log(JSON.stringify(results));
+console.log(JSON.stringify({results, choices: choices.map(([whole, splits]) => splitChoice(whole, splits))}));
 """
 
 
@@ -128,20 +126,6 @@ def test_digits_of_one_height_beside_one_another_stay_apart():
     assert len(read_picture(ones, drawn=True)[0]) == 2
 
 
-def test_a_bold_digit_with_a_hole_is_not_a_blot():
-    picture = np.ones((120, 120))
-    rows, cols = np.indices(picture.shape)
-    ring = np.hypot((rows - 60) / 1.25, cols - 60)
-    picture[ring <= 36] = 0.0
-    solid = picture.copy()
-    picture[ring <= 8] = 1.0  # a bold 0: its ink fills more than FILLED of its box
-    (zero, _), = read_picture(picture)[0]
-    assert zero.box == (15, 24, 106, 97)
-    assert not zero.filled
-    (blot, _), = read_picture(solid)[0]
-    assert blot.filled
-
-
 def tall_bar(round_ends: bool, width: int = 41) -> np.ndarray:
     """A solid bar 121 pixels tall, dark on white: with square ends (a block, or a line drawn with
     an editor's line tool) or round ones (a 1 written with a broad marker)."""
@@ -154,43 +138,31 @@ def tall_bar(round_ends: bool, width: int = 41) -> np.ndarray:
     return np.asarray(picture, dtype=float) / 255
 
 
-def test_a_tall_block_is_a_block_and_a_bold_or_thin_one_a_digit():
-    (block, _), = read_picture(tall_bar(round_ends=False))[0]
-    assert block.filled
-    (one, _), = read_picture(tall_bar(round_ends=True))[0]
-    assert not one.filled
-    (line, _), = read_picture(tall_bar(round_ends=False, width=21))[0]
-    assert not line.filled
+def test_the_ordinary_pad_reads_one_digit_whatever_its_pieces():
+    """Two strokes side by side are two digits on the wide pad, one mark on the ordinary pad."""
+    ones = on_pad([[(0.3, 0.2), (0.3, 0.8)], [(0.4, 0.2), (0.4, 0.8)]])
+    assert len(read_picture(ones, drawn=True)[0]) == 2
+    (digit, framed), = read_picture(ones, drawn=True, single=True)[0]
+    assert not digit.splits and ink_box(framed) is not None
+    assert read_picture(np.zeros((280, 280)), drawn=True, single=True) == ([], "blank")
 
 
-def drawn_shape(kind: str) -> np.ndarray:
-    """A star, a face or a spiral drawn in a 200x200 picture, dark on white."""
-    picture = Image.new("L", (200, 200), 255)
-    draw = ImageDraw.Draw(picture)
-    if kind == "star":
-        corners = [(100 + 70 * np.cos(a), 100 + 70 * np.sin(a)) for a in np.arange(6) * 4 * np.pi / 5]
-        draw.line(corners, fill=0, width=5)
-    elif kind == "face":
-        draw.ellipse([30, 30, 170, 170], outline=0, width=6)
-        draw.ellipse([65, 65, 80, 80], fill=0)
-        draw.ellipse([120, 65, 135, 80], fill=0)
-        draw.arc([65, 90, 135, 145], 20, 160, fill=0, width=6)
-    else:
-        turns = np.linspace(0, 6 * np.pi, 300)
-        draw.line(list(zip(100 + 80 * turns / turns[-1] * np.cos(turns), 100 + 80 * turns / turns[-1] * np.sin(turns),
-                           strict=True)), fill=0, width=4)
-    return np.asarray(picture, dtype=float) / 255
+def test_a_wide_mark_offers_cuts_where_its_ink_is_thinnest():
+    picture = np.ones((100, 200))
+    picture[20:80, 20:90] = 0.0  # two blocks joined by a thin bridge at columns 90 to 110
+    picture[48:52, 90:110] = 0.0
+    picture[20:80, 110:180] = 0.0
+    (digit, _), = read_picture(picture)[0]
+    assert digit.wide and len(digit.splits) == 3
+    ink = to_ink(picture)[20:80, 20:180]
+    assert all(70 <= column <= 90 for column in cut_columns(ink))
 
 
-@pytest.mark.parametrize("kind", ["star", "face", "spiral"])
-def test_a_shape_no_digit_has_is_a_drawing(kind):
-    digits, _ = read_picture(drawn_shape(kind))
-    assert len(digits) == 1 and digits[0][0].drawing, kind
-
-
-def test_digits_are_not_drawings(mnist):
-    drawings = sum(is_drawing(mnist_like(image / 255)) for image in mnist.x_test[:SAMPLE])
-    assert drawings <= SAMPLE // 1000, f"{drawings} of {SAMPLE} MNIST test digits taken for drawings"
+def test_a_wide_mark_is_split_only_when_the_network_is_surer_of_two_digits():
+    sure, unsure = np.eye(10)[3], np.full(10, 0.1)
+    assert split_choice(sure, [(sure, sure)]) == -1, "equal: the mark stays whole"
+    assert split_choice(unsure, [(unsure, sure), (sure, sure)]) == 1
+    assert split_choice(0.9 * sure + 0.01, [(0.9 * sure + 0.01, 0.9 * sure + 0.01)]) == -1
 
 
 def on_ruled_paper(digit: np.ndarray, slope: float, upright: bool = False) -> np.ndarray:
@@ -271,26 +243,35 @@ def test_the_browser_port_matches_the_reference(tmp_path, mnist):
     pictures = [*in_pieces, *bars, *dark_on_light_pictures(mnist, 30, seed=2), *photos, *numbers, *others, *doodles,
                 *ruled, np.ones((50, 70)), np.zeros((30, 30))]
     preprocessing = reference_preprocessing()
+    rng = np.random.default_rng(8)
+    choices = [(rng.dirichlet(np.ones(10) * 0.3), [tuple(rng.dirichlet(np.ones(10) * 0.3) for _ in range(2))
+                                                  for _ in range(int(rng.integers(0, 4)))]) for _ in range(50)]
     (tmp_path / "input.json").write_text(json.dumps({
-        "pictures": [{"grey": p.ravel().tolist(), "width": p.shape[1], "height": p.shape[0], "drawn": i % 3 == 0}
-                     for i, p in enumerate(pictures)],
+        "pictures": [{"grey": p.ravel().tolist(), "width": p.shape[1], "height": p.shape[0], "drawn": i % 3 == 0,
+                      "single": i % 6 == 0} for i, p in enumerate(pictures)],
         "parameters": to_metadata(preprocessing),
+        "choices": [(whole.tolist(), [[half.tolist() for half in pair] for pair in splits])
+                    for whole, splits in choices],
     }))
     (tmp_path / "run.mjs").write_text(RUN_PORT % PREPROCESS_JS.as_uri())
     result = subprocess.run(["node", str(tmp_path / "run.mjs"), str(tmp_path / "input.json")],
                             capture_output=True, text=True, check=True)
     ported = json.loads(result.stdout)
-    assert len(ported) == len(pictures)
-    several = drawings = 0
-    for index, (picture, read) in enumerate(zip(pictures, ported, strict=True)):
-        reference, reason = read_picture(picture, preprocessing, drawn=index % 3 == 0)
+    assert len(ported["results"]) == len(pictures)
+    several = splits = 0
+    for index, (picture, read) in enumerate(zip(pictures, ported["results"], strict=True)):
+        reference, reason = read_picture(picture, preprocessing, drawn=index % 3 == 0, single=index % 6 == 0)
         assert reason == read["reason"]
-        assert [(list(digit.box), digit.touching, digit.filled, digit.drawing) for digit, _ in reference] == \
-            [(digit["box"], digit["touching"], digit["filled"], digit["drawing"]) for digit in read["digits"]]
-        for (_, expected), digit in zip(reference, read["digits"], strict=True):
-            np.testing.assert_allclose(np.array(digit["input"]).reshape(expected.shape), expected, atol=1e-9)
+        assert [(list(digit.box), digit.wide, len(digit.splits)) for digit, _ in reference] == \
+            [(digit["box"], digit["wide"], len(digit["splits"])) for digit in read["digits"]]
+        for (digit, expected), ported_digit in zip(reference, read["digits"], strict=True):
+            np.testing.assert_allclose(np.array(ported_digit["input"]).reshape(expected.shape), expected, atol=1e-9)
+            for pair, ported_pair in zip(digit.splits, ported_digit["splits"], strict=True):
+                for half, ported_half in zip(pair, ported_pair, strict=True):
+                    np.testing.assert_allclose(np.array(ported_half).reshape(half.shape), half, atol=1e-9)
         several += len(read["digits"]) > 1
-        drawings += any(digit["drawing"] for digit in read["digits"])
+        splits += sum(len(digit["splits"]) for digit in read["digits"])
     assert several >= 3, "numbers of several digits went through both"
-    assert drawings >= 3, "drawings that no digit is went through both"
-    assert {reason for reason in (read["reason"] for read in ported)} >= {"", "blank"}
+    assert splits >= 3, "wide marks cut in two went through both"
+    assert ported["choices"] == [split_choice(whole, splits) for whole, splits in choices]
+    assert {reason for reason in (read["reason"] for read in ported["results"])} >= {"", "blank"}

@@ -47,12 +47,12 @@ def test_pictures_that_are_not_digits_are_mostly_not_claimed(read, record):
     claims = measure.non_digit_claims(read, record, NON_DIGITS, seed=4)
     for kind in ("blank", "specks", "block", "noise", "grid", "ruled", "texture"):
         assert claims[kind][0] <= 0.1 * claims[kind][1], (kind, claims)
-    # Letters and words: the network was taught to be unsure of others like them. Doodles: most
-    # have a shape no digit has (model_build.preprocess.is_drawing).
+    # Letters, words and doodles: the network was taught to be unsure of others like them
+    # (model_build/negatives.py); no rule refuses them.
     for kind in ("letter", "word"):
-        assert claims[kind][0] <= 0.3 * claims[kind][1], (kind, claims)
-    assert claims["doodle"][0] <= 0.2 * claims["doodle"][1], claims
-    assert sum(found for found, _ in claims.values()) <= 0.05 * NON_DIGITS, claims
+        assert claims[kind][0] <= 0.45 * claims[kind][1], (kind, claims)  # was 0.3 with the retired rules: issue 25
+    assert claims["doodle"][0] <= 0.5 * claims["doodle"][1], claims  # was 0.2 with the shape rule: issue 25
+    assert sum(found for found, _ in claims.values()) <= 0.12 * NON_DIGITS, claims  # target 5%: issue 25
 
 
 def test_real_digits_are_claimed(mnist, read, record):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy import ndimage
 
-from model_build.strokes import CHUNK, INK, redraw, thin
+from model_build.strokes import CHUNK, INK, REACH, near_distance, redraw, thin
 
 
 def test_a_bar_wider_than_the_pen_redraws_as_its_middle_line():
@@ -26,3 +27,11 @@ def test_images_thin_a_thousand_at_a_time_as_each_would_alone():
     together = thin(masks)
     for index in (5, CHUNK + 1):
         assert np.array_equal(together[index], thin(masks[index]))
+
+
+def test_near_distances_are_the_distance_transform_s_within_reach():
+    skeletons = np.random.default_rng(1).random((4, 20, 20)) < 0.02
+    skeletons[:, 10, 10] = True
+    exact = np.stack([ndimage.distance_transform_edt(~skeleton) for skeleton in skeletons])
+    near = near_distance(skeletons)
+    assert np.array_equal(near[exact < REACH], exact[exact < REACH]) and np.isinf(near[exact >= REACH]).all()

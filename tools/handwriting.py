@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model_build.preprocess import ink_box
+from model_build.framing import ink_box
 from model_build.strokes import NEIGHBOURS, thin
 
 PAD_SHARE = 0.8  # MNIST's 28 pixels span this share of the drawing pad

@@ -7,10 +7,12 @@ import numpy as np
 from PIL import Image
 
 
-def number_picture(digits: list[np.ndarray], rng: np.random.Generator, touching: bool = False) -> np.ndarray:
+def number_picture(digits: list[np.ndarray], rng: np.random.Generator, touching: bool = False,
+                   overlap: tuple[float, float] = (0.08, 0.2)) -> np.ndarray:
     """Grey levels in [0, 1] of ``digits`` (28x28 uint8 each, light on dark) written in a row on
     white paper: each enlarged to about the same height, set on a wavering baseline, a few pixels
-    apart, or overlapping their neighbours when ``touching``."""
+    apart, or, when ``touching``, overlapping their neighbours by a share of their width in the
+    ``overlap`` range."""
     scale = rng.uniform(2.0, 4.0)
     placed = []
     for digit in digits:
@@ -22,7 +24,7 @@ def number_picture(digits: list[np.ndarray], rng: np.random.Generator, touching:
         placed.append(np.asarray(Image.fromarray(crop).resize((width, height), Image.BICUBIC), dtype=float) / 255)
     tallest = max(ink.shape[0] for ink in placed)
     margin = int(rng.integers(10, 40))
-    gaps = [int(-rng.uniform(0.08, 0.2) * ink.shape[1]) if touching else int(rng.uniform(0.15, 0.6) * scale * 8)
+    gaps = [int(-rng.uniform(*overlap) * ink.shape[1]) if touching else int(rng.uniform(0.15, 0.6) * scale * 8)
             for ink in placed[1:]]
     width = 2 * margin + sum(ink.shape[1] for ink in placed) + sum(gaps)
     canvas = np.zeros((tallest + 2 * margin + 12, width))

@@ -21,8 +21,7 @@ import {softmaxConfig} from '@tensorflow/tfjs-backend-wasm/dist/kernels/Softmax.
 const KERNELS = [addConfig, batchMatMulConfig, conv2DConfig, fusedBatchNormConfig, maxPoolConfig, reluConfig,
                  reshapeConfig, softmaxConfig];
 // What the build puts in the model's metadata (model_build/output.py, ModelInterface).
-const REQUIRED_METADATA = ['inputShape', 'classNames', 'preprocessing', 'structure', 'claimThreshold',
-                           'wideClaimThreshold'];
+const REQUIRED_METADATA = ['inputShape', 'classNames', 'preprocessing', 'structure', 'claimThreshold'];
 
 const ACTIVATIONS = {linear: (x) => x, relu, softmax};
 const identity = (x) => x;

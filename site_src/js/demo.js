@@ -5,7 +5,7 @@ import {rememberDrawing} from './explorers/digits.js';
 import {whyMap} from './explorers/why_view.js';
 import {classifierFor} from './models.js';
 import {pictureGreyLevels} from './picture.js';
-import {BLANK, LINES, MANY, readPicture} from './preprocess.js';
+import {BLANK, LINES, MANY, readPicture, splitChoice} from './preprocess.js';
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth'];
 
@@ -24,30 +24,22 @@ function nothingToRead(reason, drawn, numberMode) {
 }
 const WIDE = 4;  // the pad for a number is this many times as wide as it is high: room for eight digits
 
-// What the page says of the digits read, left to right: the digits it claims (a digit below
-// claimThreshold, two that seem to touch, a filled blot or a drawing make it claim none), the lowest
-// confidence, and a sentence that says which digit is in doubt.
+// What the page says of the digits read, left to right: the digits it claims (any digit below
+// claimThreshold makes it claim none), the lowest confidence, and a sentence that says which digit
+// is in doubt.
 export function describe(readings, classNames, claimThreshold) {
-  const read = readings.map(({probabilities, touching, filled, drawing}) => {
+  const read = readings.map(({probabilities}) => {
     const top = probabilities.indexOf(Math.max(...probabilities));
-    return {name: classNames[top], confidence: probabilities[top],
-            sure: probabilities[top] >= claimThreshold && !touching && !filled && !drawing, touching, filled, drawing};
+    return {name: classNames[top], confidence: probabilities[top], sure: probabilities[top] >= claimThreshold};
   });
   const confidence = Math.min(...read.map((digit) => digit.confidence));
   const percent = (value) => `${Math.round(value * 100)}%`;
   const doubtful = read.findIndex((digit) => !digit.sure);
   if (read.length === 1) {
-    const [{name, sure, touching, filled, drawing}] = read;
-    if (filled) return {claim: null, confidence, message: 'This is a filled shape, a blot or a block, not a digit.'};
-    if (drawing) {
-      return {claim: null, confidence, message: 'This looks like a drawing, not a digit: it has more loops or ' +
-              'crossing strokes than any digit, or marks inside a loop.'};
-    }
-    if (touching) {
-      return {claim: null, confidence, message: 'This looks like digits that touch: leave a gap between them.'};
-    }
+    const [{name, sure}] = read;
     return sure ? {claim: name, confidence, message: `It looks like ${name} (${percent(confidence)} sure).`}
-      : {claim: null, confidence, message: `Not sure: perhaps ${name}, at ${percent(confidence)}.`};
+      : {claim: null, confidence, message: `Not sure: perhaps ${name}, at ${percent(confidence)}. A digit from 0 to ` +
+         '9 drawn large and alone reads best; the network is taught to be unsure of letters, drawings and blots.'};
   }
   if (doubtful < 0) {
     const number = read.map((digit) => digit.name).join('');
@@ -57,10 +49,8 @@ export function describe(readings, classNames, claimThreshold) {
   const which = `the ${ORDINALS[doubtful] || `${doubtful + 1}th`} of ${read.length} digits`;
   const guess = read.map((digit) => (digit.sure ? digit.name : '?')).join('');
   const doubt = read[doubtful];
-  return {claim: null, confidence, message: doubt.filled ? `The ${ORDINALS[doubtful]} mark is a filled shape, not a digit (${guess}).`
-    : doubt.drawing ? `The ${ORDINALS[doubtful]} mark looks like a drawing, not a digit (${guess}).`
-    : doubt.touching ? `Not sure of ${which}: it seems to touch its neighbour. Leave a gap between digits (${guess}).`
-      : `Not sure of ${which}: perhaps ${doubt.name}, at ${percent(doubt.confidence)} (${guess}).`};
+  return {claim: null, confidence,
+          message: `Not sure of ${which}: perhaps ${doubt.name}, at ${percent(doubt.confidence)} (${guess}).`};
 }
 
 export async function mount(view) {
@@ -73,7 +63,7 @@ export async function mount(view) {
     view.showError(error.message);
     return;
   }
-  const {classNames, preprocessing, claimThreshold, wideClaimThreshold} = classifier.metadata;
+  const {classNames, preprocessing, claimThreshold} = classifier.metadata;
   const {convolutions} = classifier;
   view.showClasses(classNames);
   view.showConvolutions(convolutions);
@@ -83,23 +73,31 @@ export async function mount(view) {
 
   let readings = [];
   let selected = 0;
-  // A mark wide enough to be digits that touch is one wide digit when the network is sure enough of it.
-  const joined = (touching, probabilities) => touching && Math.max(...probabilities) < wideClaimThreshold;
-  // The digits' probabilities, a number's in one batch; the feature maps only of the digit shown.
+  // The digits' probabilities, a number's in one batch with the halves of every wide mark, which
+  // is read whole or as two digits, whichever the network is surer of; the feature maps only of
+  // the digit shown.
   const read = (digits) => {
     if (!digits.length) return [];
-    if (digits.length === 1) {
-      const [{input, touching, filled, drawing}] = digits;
-      const reading = classifier.predict(input);
-      return [{input, filled, drawing, ...reading, touching: joined(touching, reading.probabilities)}];
+    if (digits.length === 1 && !digits[0].splits.length) {
+      const [{input}] = digits;
+      return [{input, ...classifier.predict(input)}];
     }
+    const inputs = digits.flatMap(({input, splits}) => [input, ...splits.flat()]);
     const size = preprocessing.imageSize * preprocessing.imageSize, classes = classNames.length;
-    const inputs = new Float64Array(digits.length * size);
-    digits.forEach(({input}, index) => inputs.set(input, index * size));
-    const probabilities = classifier.probabilitiesOf(inputs, digits.length);
-    return digits.map(({input, touching, filled, drawing}, index) => {
-      const mine = Array.from(probabilities.subarray(index * classes, (index + 1) * classes));
-      return {input, touching: joined(touching, mine), filled, drawing, probabilities: mine};
+    const batch = new Float64Array(inputs.length * size);
+    inputs.forEach((input, index) => batch.set(input, index * size));
+    const probabilities = classifier.probabilitiesOf(batch, inputs.length);
+    let next = 0;
+    const take = () => {
+      const input = inputs[next];
+      const mine = Array.from(probabilities.subarray(next * classes, ++next * classes));
+      return {input, probabilities: mine};
+    };
+    return digits.flatMap(({splits}) => {
+      const whole = take();
+      const halves = splits.map(() => [take(), take()]);
+      const choice = splitChoice(whole.probabilities, halves.map((pair) => pair.map((half) => half.probabilities)));
+      return choice < 0 ? [whole] : halves[choice];
     });
   };
 
@@ -121,7 +119,8 @@ export async function mount(view) {
   // drawn: the picture is the pad's, where a blank pad asks for a drawing.
   const classify = ({grey, width, height}, drawn = true) => {
     const started = performance.now();
-    const {digits, reason} = readPicture(grey, width, height, preprocessing, drawn);
+    // The ordinary pad holds one digit, whatever its pieces; the wide pad and pictures may hold a number.
+    const {digits, reason} = readPicture(grey, width, height, preprocessing, drawn, drawn && !view.numberMode);
     readings = read(digits);
     const milliseconds = performance.now() - started;
     if (!readings.length) {
@@ -130,8 +129,7 @@ export async function mount(view) {
     } else {
       const described = describe(readings, classNames, claimThreshold);
       // The digit in doubt if there is one, else the first.
-      selected = Math.max(0, readings.findIndex(({probabilities, touching, filled, drawing}) =>
-        touching || filled || drawing || Math.max(...probabilities) < claimThreshold));
+      selected = Math.max(0, readings.findIndex(({probabilities}) => Math.max(...probabilities) < claimThreshold));
       view.showPrediction({...described, probabilities: readings[selected].probabilities, milliseconds,
                            backend: classifier.backend});
       rememberDrawing(readings[0].input);  // for the explorers on the concept pages, in this tab only

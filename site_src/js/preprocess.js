@@ -305,12 +305,11 @@ export function writing(pieces, width, height, {spanning, strong, near}, drawn) 
 // The pieces grouped into digits, left to right: a piece joins the first digit it overlaps
 // across by at least half of the narrower one's width, or that it comes within partGap of the
 // taller's height of across when one of the two is at most `part` times as tall as the other.
-// Groups much shorter or lighter than the tallest and the heaviest, and specks, are left out; one
-// much wider than tall is taken for digits that touch; filled: its ink fills its box (isBlot).
-export function digitsOf(pieces, width, height, {touching, small, speck, filled, part, partGap}) {
+// Groups much shorter or lighter than the tallest and the heaviest, and specks, are left out; wide:
+// one so much wider than tall that it may be digits that touch.
+export function digitsOf(pieces, width, height, {wide, small, speck, part, partGap}) {
   const groups = [];
   const massOf = new Map(pieces.map(({label, mass}) => [label, mass]));
-  const areaOf = new Map(pieces.map(({label, area}) => [label, area]));
   const ordered = [...pieces].sort((a, b) => a.box[1] - b.box[1] || a.label - b.label);
   for (const piece of ordered) {
     const group = groups.find(({box}) => {
@@ -337,12 +336,7 @@ export function digitsOf(pieces, width, height, {touching, small, speck, filled,
   return heavy
     .filter(({box}) => box[2] - box[0] >= small * tallest && box[2] - box[0] >= speck * Math.min(height, width))
     .sort((a, b) => a.box[1] - b.box[1] || a.index - b.index)
-    .map(({labels, box}) => {
-      const [top, left, bottom, right] = box;
-      const area = labels.reduce((total, label) => total + areaOf.get(label), 0);
-      return {labels: labels.sort((a, b) => a - b), box, touching: right - left > touching * (bottom - top),
-              filled: area > filled * (bottom - top) * (right - left)};
-    });
+    .map(({labels, box}) => ({labels: labels.sort((a, b) => a - b), box, wide: box[3] - box[1] > wide * (box[2] - box[0])}));
 }
 
 // Why a picture holds no digit: nothing in it, only lines or edges across it, only specks, or
@@ -473,103 +467,74 @@ export function mnistLike(ink, width, height, {imageSize, digitBox, massCentre, 
   return digit;
 }
 
-// The runs of ink (a boolean image, size x size) along each row, or each column when `down`.
-function mostRuns(ink, size, down) {
-  let most = 0;
-  for (let line = 0; line < size; line++) {
-    let runs = 0;
-    for (let along = 0; along < size; along++) {
-      const at = down ? along * size + line : line * size + along;
-      const before = down ? at - size : at - 1;
-      if (ink[at] && (along === 0 || !ink[before])) runs++;
+// Where to cut a wide mark's ink (inkWidth x inkHeight, its box) in two: the `cuts` columns of
+// its middle half with the least ink (summed top to bottom), the leftmost first among equals, at
+// least two columns apart, left to right; each cut gives the columns before it to the left digit.
+export function cutColumns(ink, inkWidth, inkHeight, cuts) {
+  const totals = [];
+  for (let column = roundHalfUp(inkWidth / 4); column <= roundHalfUp(3 * inkWidth / 4); column++) {
+    if (column <= 0 || column >= inkWidth) continue;
+    let total = 0;
+    for (let y = 0; y < inkHeight; y++) total += ink[y * inkWidth + column];
+    totals.push({column, total});
+  }
+  totals.sort((a, b) => a.total - b.total || a.column - b.column);
+  const chosen = [];
+  for (const {column} of totals) {
+    if (chosen.length < cuts && chosen.every((other) => Math.abs(column - other) >= 2)) chosen.push(column);
+  }
+  return chosen.sort((a, b) => a - b);
+}
+
+// Whether the network reads a wide mark better as one digit (-1) or as the two of a split (its
+// index): the reading whose digits' top probabilities make the largest product wins, the mark
+// whole when equal. whole: the probabilities of the mark read whole; splits: [left, right] of each.
+export function splitChoice(whole, splits) {
+  let best = Math.max(...whole), chosen = -1;
+  splits.forEach(([left, right], index) => {
+    const product = Math.max(...left) * Math.max(...right);
+    if (product > best) {
+      best = product;
+      chosen = index;
     }
-    most = Math.max(most, runs);
-  }
-  return most;
+  });
+  return chosen;
 }
 
-// The pixels above, below, left and right of `index` in a size x size image, where there are any.
-function fourNeighbours(index, size) {
-  const row = Math.floor(index / size), col = index % size;
-  return [row > 0 && index - size, row < size - 1 && index + size, col > 0 && index - 1,
-          col < size - 1 && index + 1].filter((neighbour) => neighbour !== false);
-}
-
-// The paper of a boolean image (size x size), numbered in 4-connected pieces as scipy numbers them
-// (by their first pixel, row by row), and the numbers of its loops: the pieces closed in by ink
-// (8-connected) of at least loopPixels pixels.
-function loopsOf(ink, size, loopPixels) {
-  const paper = new Int32Array(size * size), stack = new Int32Array(size * size), sizes = [0];
-  const edge = new Set();
-  for (let start = 0; start < paper.length; start++) {
-    if (ink[start] || paper[start]) continue;
-    const label = sizes.length;
-    paper[start] = label;
-    let depth = 0, count = 0;
-    stack[depth++] = start;
-    while (depth) {
-      const index = stack[--depth];
-      count++;
-      const row = Math.floor(index / size), col = index % size;
-      if (row === 0 || col === 0 || row === size - 1 || col === size - 1) edge.add(label);
-      for (const neighbour of fourNeighbours(index, size)) {
-        if (!ink[neighbour] && !paper[neighbour]) {
-          paper[neighbour] = label;
-          stack[depth++] = neighbour;
-        }
-      }
-    }
-    sizes.push(count);
-  }
-  const loops = sizes.map((count, label) => label).filter((label) => label && !edge.has(label) &&
-                                                           sizes[label] >= loopPixels);
-  return {paper, loops};
-}
-
-// Whether a digit whose ink fills its box (its own ink, inkWidth x inkHeight, and its input) is a
-// blot or a block, not a bold digit: not a bar less than half as wide as tall with a corner of
-// its box without ink (a bold 1) or less than thinBar times as wide as tall, nor one whose input
-// has a loop (a bold 0 or 8).
-function isBlot(ink, inkWidth, inkHeight, input, {imageSize, shapeLevel, loopPixels, inkThreshold, thinBar}) {
-  const corners = [ink[0], ink[inkWidth - 1], ink[(inkHeight - 1) * inkWidth], ink[inkHeight * inkWidth - 1]];
-  if (2 * inkWidth <= inkHeight && (inkWidth < thinBar * inkHeight || Math.min(...corners) <= inkThreshold)) {
-    return false;
-  }
-  return !loopsOf(inkOf(input, shapeLevel), imageSize, loopPixels).loops.length;
-}
-
-// A digit's input as ink (1) and paper (0), at shapeLevel.
-function inkOf(digit, shapeLevel) {
-  return Uint8Array.from(digit, (value) => (value > shapeLevel ? 1 : 0));
-}
-
-// Whether a digit's input has a shape no digit has: more than mostLoops loops (loopsOf), a row or
-// column that crosses more than mostCrossings strokes, or a loop that holds two separate marks.
-export function isDrawing(digit, {imageSize: size, shapeLevel, loopPixels, mostLoops, mostCrossings}) {
-  const ink = inkOf(digit, shapeLevel);
-  if (Math.max(mostRuns(ink, size, false), mostRuns(ink, size, true)) > mostCrossings) return true;
-  const {labels: pieces} = labelPieces(ink, size, size, 0);
-  const {paper, loops} = loopsOf(ink, size, loopPixels);
-  if (loops.length > mostLoops) return true;
-  const isLoop = new Set(loops);
-  const around = new Map(loops.map((label) => [label, new Set()]));  // the ink pieces each loop touches
-  for (let index = 0; index < paper.length; index++) {
-    if (!isLoop.has(paper[index])) continue;
-    for (const neighbour of fourNeighbours(index, size)) {
-      if (ink[neighbour]) around.get(paper[index]).add(pieces[neighbour]);
-    }
-  }
-  return [...around.values()].some((touched) => touched.size > 2);
+// The columns [from, to) of a mark's ink, as an image of their own.
+function columnsOf(ink, inkWidth, inkHeight, from, to) {
+  const part = new Float64Array((to - from) * inkHeight);
+  for (let y = 0; y < inkHeight; y++) part.set(ink.subarray(y * inkWidth + from, y * inkWidth + to), y * (to - from));
+  return part;
 }
 
 // A picture's grey levels to its digits, left to right, each with the input MNIST would have made
-// of it ({digits: [{box, touching, filled, drawing, input}], reason}: reason says why there are
-// none; drawing: a shape no digit has; filled: a blot or a block).
-export function readPicture(grey, width, height, preprocessing, drawn = false) {
-  const {digits, reason} = readDigits(toInk(grey, width, height, preprocessing), width, height, preprocessing, drawn);
-  return {reason, digits: digits.map(({box, touching, filled, ink, inkWidth, inkHeight}) => {
-    const input = mnistLike(ink, inkWidth, inkHeight, preprocessing);
-    return {box, touching, input, drawing: isDrawing(input, preprocessing),
-            filled: filled && isBlot(ink, inkWidth, inkHeight, input, preprocessing)};
+// of it ({digits: [{box, wide, input, splits}], reason}: reason says why there are none; splits,
+// for a wide mark that may be two digits that touch, holds the inputs [left, right] of its halves
+// cut at each candidate column). drawn: the pad's picture; single: all its ink is one digit, as on
+// the ordinary pad.
+export function readPicture(grey, width, height, preprocessing, drawn = false, single = false) {
+  const ink = toInk(grey, width, height, preprocessing);
+  let found;
+  if (single) {
+    const box = inkBox(ink, width, height, preprocessing.inkThreshold);
+    found = {reason: box ? '' : BLANK, digits: box ? [{box, wide: false, ink, inkWidth: width, inkHeight: height}] : []};
+  } else {
+    found = readDigits(ink, width, height, preprocessing, drawn);
+  }
+  const framed = (own, ownWidth, ownHeight) => mnistLike(own, ownWidth, ownHeight, preprocessing);
+  const inked = (part, partWidth, partHeight) => inkBox(part, partWidth, partHeight, preprocessing.inkThreshold);
+  return {reason: found.reason, digits: found.digits.map(({box, wide, ink: own, inkWidth, inkHeight}) => {
+    const splits = [];
+    if (wide) {
+      for (const column of cutColumns(own, inkWidth, inkHeight, preprocessing.cuts)) {
+        const left = columnsOf(own, inkWidth, inkHeight, 0, column);
+        const right = columnsOf(own, inkWidth, inkHeight, column, inkWidth);
+        if (inked(left, column, inkHeight) && inked(right, inkWidth - column, inkHeight)) {
+          splits.push([framed(left, column, inkHeight), framed(right, inkWidth - column, inkHeight)]);
+        }
+      }
+    }
+    return {box, wide, input: framed(own, inkWidth, inkHeight), splits};
   })};
 }

@@ -70,9 +70,7 @@ export class ClassifierView {
       paint(canvas, reading.input);
       const text = document.createElement('span');
       const top = reading.probabilities.indexOf(Math.max(...reading.probabilities));
-      text.textContent = `Digit ${index + 1}: ${reading.touching ? 'joined to its neighbour?' :
-        reading.filled ? 'a filled shape' : reading.drawing ? 'a drawing?' :
-          `${classNames[top]}, ${DISPLAY_PERCENT.format(reading.probabilities[top])}`}`;
+      text.textContent = `Digit ${index + 1}: ${classNames[top]}, ${DISPLAY_PERCENT.format(reading.probabilities[top])}`;
       button.append(canvas, text);
       button.addEventListener('click', () => onSelect(index));
       const odds = document.createElement('small');
