@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from model_build.config import TrainConfig
-from model_build.output import DENSE_KERAS_FILE, KERAS_FILE, RecordError, Training, read_record
+from model_build.output import DENSE_KERAS_FILE, KERAS_FILE, RECORD_FILE, RecordError, Training, from_json, read_record
 
 PACKAGE = Path(__file__).parent
 # What training runs: the training loop, the networks, and the marks that are not digits.
@@ -100,11 +100,13 @@ def _is_whole(model_json: Path) -> bool:
 
 def reusable_training(out: Path, training_key: str) -> tuple[Training, Training] | None:
     """The previous build's training records (the CNN's and the dense network's) when its trained
-    models can be exported again."""
+    models can be exported again. Only the training parts of its record are read: a record of
+    another format (a field of the page's reading rules added, say) still spares the training."""
     try:
-        record = read_record(out)
-    except RecordError:
+        record = json.loads((out / RECORD_FILE).read_text())
+        if record["training_key"] != training_key:
+            return None
+        trainings = from_json(Training, record["training"]), from_json(Training, record["dense"]["training"])
+    except (OSError, ValueError, KeyError, TypeError, RecordError):
         return None
-    if record.training_key == training_key and all((out / name).is_file() for name in (KERAS_FILE, DENSE_KERAS_FILE)):
-        return record.training, record.dense.training
-    return None
+    return trainings if all((out / name).is_file() for name in (KERAS_FILE, DENSE_KERAS_FILE)) else None

@@ -34,7 +34,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL_DIR = REPOSITORY / "build" / "model"
 
 RECORD_FILE = "metrics.json"
-RECORD_VERSION = 10  # raise it whenever a field changes meaning, appears or goes
+RECORD_VERSION = 11  # raise it whenever a field changes meaning, appears or goes
 # The trained float32 models, for re-exports and the notebook; not published.
 KERAS_FILE = "keras/digit_cnn.keras"
 DENSE_KERAS_FILE = "keras/digit_dense.keras"
@@ -77,6 +77,8 @@ class Preprocessing:
     near: float
     wide: float
     cuts: int
+    most_cuts: int
+    cut_widths: tuple[float, float]
     part: float
     part_gap: float
     small: float

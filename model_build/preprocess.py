@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from itertools import combinations
 
 import numpy as np
 from scipy import ndimage
@@ -46,14 +47,17 @@ LINE_WIDTH = 0.05
 # NEAR times its size.
 STRONG = 0.5
 NEAR = 1.0
-# A mark wider than WIDE times its height may be digits that touch: it is read whole and, cut
-# in two at each of the CUTS columns of least ink in its middle half, as two digits; the reading
-# the network is surer of wins (``split_choice``). One less than SMALL times as tall as the
+# A mark wider than WIDE times its height may be digits that touch: it is read whole and, cut at
+# up to MOST_CUTS of the CUTS columns of least ink, as two to four digits, each between
+# CUT_WIDTHS times the mark's height wide; the reading the network is surer of wins
+# (``split_choice``). One less than SMALL times as tall as the
 # tallest, or with less than SMALL cubed times the ink of the heaviest (a thin 1 beside bold
 # digits has about a tenth of their ink), is a dot or a dash beside the digits; one less tall
 # than SPECK times the picture's shorter side is a speck.
 WIDE = 1.0
-CUTS = 3
+CUTS = 6
+MOST_CUTS = 3
+CUT_WIDTHS = (0.25, 1.2)
 # A piece at most PART times as tall as a digit that it overlaps across, or comes within PART_GAP
 # of the digit's height of, is part of that digit: the bar of a 5 lifted off its body, the stem of
 # a 4 or a 9 drawn apart. Digits of a number are about as tall as one another.
@@ -71,8 +75,9 @@ def reference_preprocessing() -> Preprocessing:
                          ink_threshold=INK_THRESHOLD, noise_spreads=NOISE_SPREADS, pixel_scale=PIXEL_SCALE,
                          ink="light-on-dark", centring="centre-of-mass", paper_blocks=PAPER_BLOCKS,
                          uneven_light=UNEVEN_LIGHT, darkest_paper=DARKEST_PAPER, spanning=SPANNING,
-                         line_width=LINE_WIDTH, strong=STRONG, near=NEAR, wide=WIDE, cuts=CUTS, part=PART,
-                         part_gap=PART_GAP, small=SMALL, speck=SPECK, most_digits=MOST_DIGITS)
+                         line_width=LINE_WIDTH, strong=STRONG, near=NEAR, wide=WIDE, cuts=CUTS, most_cuts=MOST_CUTS,
+                         cut_widths=CUT_WIDTHS, part=PART, part_gap=PART_GAP, small=SMALL, speck=SPECK,
+                         most_digits=MOST_DIGITS)
 
 
 def to_ink(grey: np.ndarray, noise_spreads: float = NOISE_SPREADS, paper_blocks: int = PAPER_BLOCKS,
@@ -165,7 +170,6 @@ class Piece:
 
     label: int
     box: tuple[int, int, int, int]  # top, left, bottom, right; bottom and right exclusive
-    area: int
     mass: float  # the ink it holds
     peak: float  # its darkest pixel
 
@@ -176,9 +180,11 @@ class Digit:
 
     labels: tuple[int, ...]
     box: tuple[int, int, int, int]
-    wide: bool  # so wide for its height that it may be two digits that touch
-    # For a wide one, after ``read_picture``: the inputs of its two halves, cut at each candidate.
-    splits: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+    wide: bool  # so wide for its height that it may be digits that touch
+    # For a wide one, after ``read_picture``: the inputs of the parts it may be cut into, and each
+    # way of cutting it, as the indices of its parts from left to right.
+    parts: tuple[np.ndarray, ...] = ()
+    splits: tuple[tuple[int, ...], ...] = ()
 
 
 # Why a picture holds no digit: nothing in it, only lines or edges across it, only specks, or
@@ -193,7 +199,7 @@ def label_pieces(mask: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def pieces_of(ink: np.ndarray, labels: np.ndarray, count: int) -> list[Piece]:
-    """Each piece's box, area, ink (added up pixel by pixel, row by row) and darkest pixel."""
+    """Each piece's box, ink (added up pixel by pixel, row by row) and darkest pixel."""
     index = np.flatnonzero(labels)
     owner = labels.ravel()[index] - 1
     values = ink.ravel()[index]
@@ -207,9 +213,8 @@ def pieces_of(ink: np.ndarray, labels: np.ndarray, count: int) -> list[Piece]:
     np.minimum.at(left, owner, cols)
     np.maximum.at(bottom, owner, rows + 1)
     np.maximum.at(right, owner, cols + 1)
-    area = np.bincount(owner, minlength=count)
     return [Piece(label + 1, (int(top[label]), int(left[label]), int(bottom[label]), int(right[label])),
-                  int(area[label]), float(mass[label]), float(peak[label])) for label in range(count)]
+                  float(mass[label]), float(peak[label])) for label in range(count)]
 
 
 def _merged(first: tuple[int, int, int, int], second: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
@@ -341,29 +346,58 @@ def digits_of(pieces: list[Piece], height: int, width: int, wide: float = WIDE, 
                   boxes[index][3] - boxes[index][1] > wide * (boxes[index][2] - boxes[index][0])) for index in order]
 
 
-def cut_columns(ink: np.ndarray, cuts: int = CUTS) -> list[int]:
-    """Where to cut a wide mark's ink (its box) in two: the ``cuts`` columns of its middle half
-    with the least ink (summed top to bottom), the leftmost first among equals, at least two
-    columns apart; each cut gives the columns before it to the left digit."""
-    width = ink.shape[1]
-    columns = range(round_half_up(width / 4), round_half_up(3 * width / 4) + 1)
-    totals = {column: _sum_in_order(ink[:, column]) for column in columns if 0 < column < width}
+def cut_columns(ink: np.ndarray, cuts: int = CUTS, cut_widths: tuple[float, float] = CUT_WIDTHS) -> list[int]:
+    """Where a wide mark's ink (its box) may be cut between two digits: the ``cuts`` columns with
+    the least ink (summed top to bottom), the leftmost first among equals, at least a tenth of its
+    height (and two columns) apart, and far enough from its ends to leave a digit there; left to
+    right. A cut gives the columns before it to the digit on its left."""
+    height, width = ink.shape
+    narrowest = max(1, round_half_up(cut_widths[0] * height))
+    apart = max(2, round_half_up(height / 10))
+    totals = {column: _sum_in_order(ink[:, column]) for column in range(narrowest, width - narrowest + 1)}
     chosen: list[int] = []
     for column in sorted(totals, key=lambda column: (totals[column], column)):
-        if len(chosen) < cuts and all(abs(column - other) >= 2 for other in chosen):
+        if len(chosen) < cuts and all(abs(column - other) >= apart for other in chosen):
             chosen.append(column)
     return sorted(chosen)
 
 
-def split_choice(whole: np.ndarray, splits: list[tuple[np.ndarray, np.ndarray]]) -> int:
-    """Whether the network reads a wide mark better as one digit (-1) or as the two of a split
-    (its index): the reading whose digits' top probabilities make the largest product wins, the
-    mark whole when equal. ``whole``: the probabilities of the mark read whole; ``splits``: those
-    of each split's two halves."""
+def cuttings(ink: np.ndarray, p: Preprocessing) -> tuple[list[tuple[int, int]], list[tuple[int, ...]]]:
+    """The ways to cut a wide mark's ink into two to ``1 + most_cuts`` digits at its
+    ``cut_columns``, each with ink and between ``cut_widths`` times its height wide: the parts
+    (columns from, to) and, per way, the indices of its parts from left to right. Fewer cuts
+    first, then in the order of the columns."""
+    height, width = ink.shape
+    narrowest, widest = p.cut_widths[0] * height, p.cut_widths[1] * height
+    parts: dict[tuple[int, int], int] = {}
+    fits: dict[tuple[int, int], bool] = {}
+    ways = []
+    columns = cut_columns(ink, p.cuts, p.cut_widths)
+    for count in range(1, p.most_cuts + 1):
+        for cuts in combinations(columns, count):
+            edges = (0, *cuts, width)
+            spans = list(zip(edges, edges[1:], strict=False))
+            for span in spans:
+                if span not in fits:
+                    fits[span] = (narrowest <= span[1] - span[0] <= widest
+                                  and ink_box(ink[:, span[0]:span[1]], p.ink_threshold) is not None)
+            if all(fits[span] for span in spans):
+                ways.append(tuple(parts.setdefault(span, len(parts)) for span in spans))
+    return list(parts), ways
+
+
+def split_choice(whole: np.ndarray, parts: list[np.ndarray], splits: list[tuple[int, ...]]) -> int:
+    """Whether the network reads a wide mark better as one digit (-1) or as the digits of a way of
+    cutting it (its index): the reading whose digits' top probabilities make the largest product
+    wins, the one with fewer cuts when equal. ``whole``: the probabilities of the mark read whole;
+    ``parts``: those of its parts; ``splits``: each way's parts (``cuttings``)."""
     best, chosen = float(whole.max()), -1
-    for index, (left, right) in enumerate(splits):
-        if float(left.max()) * float(right.max()) > best:
-            best, chosen = float(left.max()) * float(right.max()), index
+    for index, split in enumerate(splits):
+        product = 1.0
+        for part in split:
+            product *= float(parts[part].max())
+        if product > best:
+            best, chosen = product, index
     return chosen
 
 
@@ -416,9 +450,7 @@ def read_picture(grey: np.ndarray, preprocessing: Preprocessing | None = None, d
         if digit.wide:
             top, left, bottom, right = digit.box
             crop = own[top:bottom, left:right]
-            halves = [(crop[:, :column], crop[:, column:]) for column in cut_columns(crop, p.cuts)]
-            inked = [(first, second) for first, second in halves
-                     if ink_box(first, p.ink_threshold) and ink_box(second, p.ink_threshold)]
-            digit = replace(digit, splits=tuple((framed(first), framed(second)) for first, second in inked))
+            spans, ways = cuttings(crop, p)
+            digit = replace(digit, parts=tuple(framed(crop[:, start:end]) for start, end in spans), splits=tuple(ways))
         read.append((digit, framed(own)))
     return read, reason

@@ -34,10 +34,11 @@ import {readPicture, splitChoice} from '%s';
 const {pictures, parameters, choices} = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const results = pictures.map(({grey, width, height, drawn, single}) => {
   const {digits, reason} = readPicture(Float64Array.from(grey), width, height, parameters, drawn, single);
-  return {reason, digits: digits.map(({box, wide, input, splits}) =>
-    ({box, wide, input: Array.from(input), splits: splits.map((pair) => pair.map((half) => Array.from(half)))}))};
+  return {reason, digits: digits.map(({box, wide, input, parts, splits}) =>
+    ({box, wide, input: Array.from(input), parts: parts.map((part) => Array.from(part)), splits}))};
 });
-console.log(JSON.stringify({results, choices: choices.map(([whole, splits]) => splitChoice(whole, splits))}));
+const chosen = choices.map(([whole, parts, splits]) => splitChoice(whole, parts, splits));
+console.log(JSON.stringify({results, choices: chosen}));
 """
 
 
@@ -147,22 +148,41 @@ def test_the_ordinary_pad_reads_one_digit_whatever_its_pieces():
     assert read_picture(np.zeros((280, 280)), drawn=True, single=True) == ([], "blank")
 
 
+def joined_blocks(count: int) -> np.ndarray:
+    """``count`` dark blocks 60 pixels tall and 50 wide in a row, each joined to the next by a
+    thin bridge 20 pixels long: digits that touch, as simply as they can."""
+    picture = np.ones((100, 40 + 70 * count))
+    for index in range(count):
+        left = 20 + 70 * index
+        picture[20:80, left:left + 50] = 0.0
+        if index:
+            picture[48:52, left - 20:left] = 0.0
+    return picture
+
+
 def test_a_wide_mark_offers_cuts_where_its_ink_is_thinnest():
-    picture = np.ones((100, 200))
-    picture[20:80, 20:90] = 0.0  # two blocks joined by a thin bridge at columns 90 to 110
-    picture[48:52, 90:110] = 0.0
-    picture[20:80, 110:180] = 0.0
-    (digit, _), = read_picture(picture)[0]
-    assert digit.wide and len(digit.splits) == 3
-    ink = to_ink(picture)[20:80, 20:180]
-    assert all(70 <= column <= 90 for column in cut_columns(ink))
+    (digit, _), = read_picture(joined_blocks(2))[0]
+    assert digit.wide and {len(split) for split in digit.splits} >= {2}
+    columns = cut_columns(to_ink(joined_blocks(2))[20:80, 20:140])
+    assert sum(50 <= column <= 70 for column in columns) >= 3, "the bridge, the thinnest ink, is cut first"
 
 
-def test_a_wide_mark_is_split_only_when_the_network_is_surer_of_two_digits():
+def test_three_digits_that_touch_may_be_cut_in_three():
+    (digit, _), = read_picture(joined_blocks(3))[0]
+    assert {len(split) for split in digit.splits} == {3, 4}, "no digit is as wide as 1.2 heights: never cut once"
+    ink = to_ink(joined_blocks(3))[20:80, 20:210]
+    between = [column for column in cut_columns(ink) if 50 <= column <= 70 or 120 <= column <= 140]
+    assert {column < 100 for column in between} == {True, False}, "a cut in each bridge"
+    assert len(digit.parts) >= 3 and all(part.shape == (28, 28) for part in digit.parts)
+
+
+def test_a_wide_mark_is_split_only_when_the_network_is_surer_of_its_digits():
     sure, unsure = np.eye(10)[3], np.full(10, 0.1)
-    assert split_choice(sure, [(sure, sure)]) == -1, "equal: the mark stays whole"
-    assert split_choice(unsure, [(unsure, sure), (sure, sure)]) == 1
-    assert split_choice(0.9 * sure + 0.01, [(0.9 * sure + 0.01, 0.9 * sure + 0.01)]) == -1
+    assert split_choice(sure, [sure], [(0, 0)]) == -1, "equal: the mark stays whole"
+    assert split_choice(unsure, [unsure, sure], [(0, 1), (1, 1)]) == 1
+    assert split_choice(0.9 * sure + 0.01, [0.9 * sure + 0.01], [(0, 0)]) == -1
+    assert split_choice(unsure, [sure, 0.9 * sure], [(0, 1), (0, 0, 0)]) == 1, "three sure digits beat two less sure"
+    assert split_choice(0.5 * sure + 0.05, [sure, 0.8 * sure + 0.02], [(0, 1), (0, 1, 1)]) == 0
 
 
 def on_ruled_paper(digit: np.ndarray, slope: float, upright: bool = False) -> np.ndarray:
@@ -244,14 +264,17 @@ def test_the_browser_port_matches_the_reference(tmp_path, mnist):
                 *ruled, np.ones((50, 70)), np.zeros((30, 30))]
     preprocessing = reference_preprocessing()
     rng = np.random.default_rng(8)
-    choices = [(rng.dirichlet(np.ones(10) * 0.3), [tuple(rng.dirichlet(np.ones(10) * 0.3) for _ in range(2))
-                                                  for _ in range(int(rng.integers(0, 4)))]) for _ in range(50)]
+    choices = []
+    for _ in range(50):
+        parts = [rng.dirichlet(np.ones(10) * 0.3) for _ in range(int(rng.integers(1, 7)))]
+        splits = [tuple(int(part) for part in rng.integers(0, len(parts), int(rng.integers(2, 5))))
+                  for _ in range(int(rng.integers(0, 5)))]
+        choices.append((rng.dirichlet(np.ones(10) * 0.3), parts, splits))
     (tmp_path / "input.json").write_text(json.dumps({
         "pictures": [{"grey": p.ravel().tolist(), "width": p.shape[1], "height": p.shape[0], "drawn": i % 3 == 0,
                       "single": i % 6 == 0} for i, p in enumerate(pictures)],
         "parameters": to_metadata(preprocessing),
-        "choices": [(whole.tolist(), [[half.tolist() for half in pair] for pair in splits])
-                    for whole, splits in choices],
+        "choices": [(whole.tolist(), [part.tolist() for part in parts], splits) for whole, parts, splits in choices],
     }))
     (tmp_path / "run.mjs").write_text(RUN_PORT % PREPROCESS_JS.as_uri())
     result = subprocess.run(["node", str(tmp_path / "run.mjs"), str(tmp_path / "input.json")],
@@ -262,16 +285,15 @@ def test_the_browser_port_matches_the_reference(tmp_path, mnist):
     for index, (picture, read) in enumerate(zip(pictures, ported["results"], strict=True)):
         reference, reason = read_picture(picture, preprocessing, drawn=index % 3 == 0, single=index % 6 == 0)
         assert reason == read["reason"]
-        assert [(list(digit.box), digit.wide, len(digit.splits)) for digit, _ in reference] == \
-            [(digit["box"], digit["wide"], len(digit["splits"])) for digit in read["digits"]]
+        assert [(list(digit.box), digit.wide, [list(split) for split in digit.splits]) for digit, _ in reference] == \
+            [(digit["box"], digit["wide"], digit["splits"]) for digit in read["digits"]]
         for (digit, expected), ported_digit in zip(reference, read["digits"], strict=True):
             np.testing.assert_allclose(np.array(ported_digit["input"]).reshape(expected.shape), expected, atol=1e-9)
-            for pair, ported_pair in zip(digit.splits, ported_digit["splits"], strict=True):
-                for half, ported_half in zip(pair, ported_pair, strict=True):
-                    np.testing.assert_allclose(np.array(ported_half).reshape(half.shape), half, atol=1e-9)
+            for part, ported_part in zip(digit.parts, ported_digit["parts"], strict=True):
+                np.testing.assert_allclose(np.array(ported_part).reshape(part.shape), part, atol=1e-9)
         several += len(read["digits"]) > 1
         splits += sum(len(digit["splits"]) for digit in read["digits"])
     assert several >= 3, "numbers of several digits went through both"
     assert splits >= 3, "wide marks cut in two went through both"
-    assert ported["choices"] == [split_choice(whole, splits) for whole, splits in choices]
+    assert ported["choices"] == [split_choice(whole, parts, splits) for whole, parts, splits in choices]
     assert {reason for reason in (read["reason"] for read in ported["results"])} >= {"", "blank"}

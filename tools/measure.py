@@ -27,19 +27,18 @@ Predict = Callable[[np.ndarray], np.ndarray]  # inputs (N, 28, 28) in [0, 1] -> 
 def claims(readings: list[list[tuple[Digit, np.ndarray]]], predict: Predict,
            interface: ModelInterface) -> list[str | None]:
     """What the page claims for each picture's digits: the number they make, or None. The network
-    reads every picture's digits, and the halves of every wide mark, in one batch; a wide mark is
-    read whole or as the two digits of a split, whichever the network is surer of."""
-    inputs = [image for read in readings for digit, digit_input in read
-              for image in (digit_input, *(half for split in digit.splits for half in split))]
+    reads every picture's digits, and the parts of every wide mark, in one batch; a wide mark is
+    read whole or as the digits of a way of cutting it, whichever the network is surer of."""
+    inputs = [image for read in readings for digit, digit_input in read for image in (digit_input, *digit.parts)]
     probabilities = iter(predict(np.stack(inputs)) if inputs else [])
     results = []
     for read in readings:
         digits = []
         for digit, _ in read:
             whole = next(probabilities)
-            splits = [(next(probabilities), next(probabilities)) for _ in digit.splits]
-            choice = split_choice(whole, splits)
-            digits += [whole] if choice < 0 else list(splits[choice])
+            parts = [next(probabilities) for _ in digit.parts]
+            choice = split_choice(whole, parts, list(digit.splits))
+            digits += [whole] if choice < 0 else [parts[part] for part in digit.splits[choice]]
         sure = bool(digits) and all(digit.max() >= interface.claim_threshold for digit in digits)
         results.append("".join(str(int(digit.argmax())) for digit in digits) if sure else None)
     return results

@@ -73,16 +73,16 @@ export async function mount(view) {
 
   let readings = [];
   let selected = 0;
-  // The digits' probabilities, a number's in one batch with the halves of every wide mark, which
-  // is read whole or as two digits, whichever the network is surer of; the feature maps only of
-  // the digit shown.
+  // The digits' probabilities, a number's in one batch with the parts of every wide mark, which is
+  // read whole or as the digits of a way of cutting it, whichever the network is surer of; the
+  // feature maps only of the digit shown.
   const read = (digits) => {
     if (!digits.length) return [];
     if (digits.length === 1 && !digits[0].splits.length) {
       const [{input}] = digits;
       return [{input, ...classifier.predict(input)}];
     }
-    const inputs = digits.flatMap(({input, splits}) => [input, ...splits.flat()]);
+    const inputs = digits.flatMap(({input, parts}) => [input, ...parts]);
     const size = preprocessing.imageSize * preprocessing.imageSize, classes = classNames.length;
     const batch = new Float64Array(inputs.length * size);
     inputs.forEach((input, index) => batch.set(input, index * size));
@@ -93,11 +93,11 @@ export async function mount(view) {
       const mine = Array.from(probabilities.subarray(next * classes, ++next * classes));
       return {input, probabilities: mine};
     };
-    return digits.flatMap(({splits}) => {
+    return digits.flatMap(({parts, splits}) => {
       const whole = take();
-      const halves = splits.map(() => [take(), take()]);
-      const choice = splitChoice(whole.probabilities, halves.map((pair) => pair.map((half) => half.probabilities)));
-      return choice < 0 ? [whole] : halves[choice];
+      const read = parts.map(() => take());
+      const choice = splitChoice(whole.probabilities, read.map((part) => part.probabilities), splits);
+      return choice < 0 ? [whole] : splits[choice].map((part) => read[part]);
     });
   };
 

@@ -143,17 +143,17 @@ function neighbourhood(grid, rows, cols, reduce) {
 
 // 8-connected pieces of the pixels above `threshold`, numbered from 1 in the order their first
 // pixel comes, row by row (0: background); with each piece's box [top, left, bottom, right),
-// area, ink and darkest pixel.
+// ink and darkest pixel.
 export function labelPieces(ink, width, height, threshold) {
   const labels = new Int32Array(width * height);
   const stack = new Int32Array(width * height);
-  // Each piece's box, area and darkest pixel, gathered as it is flooded.
-  const tops = [], lefts = [], bottoms = [], rights = [], areas = [], peaks = [];
+  // Each piece's box and darkest pixel, gathered as it is flooded.
+  const tops = [], lefts = [], bottoms = [], rights = [], peaks = [];
   let count = 0;
   for (let start = 0; start < labels.length; start++) {
     if (!(ink[start] > threshold) || labels[start]) continue;
     labels[start] = ++count;
-    let top = height, left = width, bottom = 0, right = 0, area = 0, peak = 0;
+    let top = height, left = width, bottom = 0, right = 0, peak = 0;
     let depth = 0;
     stack[depth++] = start;
     while (depth) {
@@ -163,7 +163,6 @@ export function labelPieces(ink, width, height, threshold) {
       if (row + 1 > bottom) bottom = row + 1;
       if (col < left) left = col;
       if (col + 1 > right) right = col + 1;
-      area++;
       if (ink[index] > peak) peak = ink[index];
       const lastRow = Math.min(row + 1, height - 1), firstColumn = Math.max(col - 1, 0);
       const lastColumn = Math.min(col + 1, width - 1);
@@ -176,7 +175,7 @@ export function labelPieces(ink, width, height, threshold) {
         }
       }
     }
-    tops.push(top); lefts.push(left); bottoms.push(bottom); rights.push(right); areas.push(area); peaks.push(peak);
+    tops.push(top); lefts.push(left); bottoms.push(bottom); rights.push(right); peaks.push(peak);
   }
   // Each piece's ink, summed in reading order (as the reference does), over its own box; over
   // the whole picture at once when the boxes overlap so much that that is cheaper.
@@ -197,7 +196,7 @@ export function labelPieces(ink, width, height, threshold) {
     for (let index = 0; index < labels.length; index++) if (labels[index]) mass[labels[index] - 1] += ink[index];
   }
   const pieces = Array.from({length: count}, (_, i) => ({
-    label: i + 1, box: [tops[i], lefts[i], bottoms[i], rights[i]], area: areas[i], mass: mass[i], peak: peaks[i],
+    label: i + 1, box: [tops[i], lefts[i], bottoms[i], rights[i]], mass: mass[i], peak: peaks[i],
   }));
   return {labels, pieces};
 }
@@ -467,13 +466,15 @@ export function mnistLike(ink, width, height, {imageSize, digitBox, massCentre, 
   return digit;
 }
 
-// Where to cut a wide mark's ink (inkWidth x inkHeight, its box) in two: the `cuts` columns of
-// its middle half with the least ink (summed top to bottom), the leftmost first among equals, at
-// least two columns apart, left to right; each cut gives the columns before it to the left digit.
-export function cutColumns(ink, inkWidth, inkHeight, cuts) {
+// Where a wide mark's ink (inkWidth x inkHeight, its box) may be cut between two digits: the
+// `cuts` columns with the least ink (summed top to bottom), the leftmost first among equals, at
+// least a tenth of its height (and two columns) apart, and far enough from its ends to leave a
+// digit there; left to right. A cut gives the columns before it to the digit on its left.
+export function cutColumns(ink, inkWidth, inkHeight, {cuts, cutWidths}) {
+  const narrowest = Math.max(1, roundHalfUp(cutWidths[0] * inkHeight));
+  const apart = Math.max(2, roundHalfUp(inkHeight / 10));
   const totals = [];
-  for (let column = roundHalfUp(inkWidth / 4); column <= roundHalfUp(3 * inkWidth / 4); column++) {
-    if (column <= 0 || column >= inkWidth) continue;
+  for (let column = narrowest; column <= inkWidth - narrowest; column++) {
     let total = 0;
     for (let y = 0; y < inkHeight; y++) total += ink[y * inkWidth + column];
     totals.push({column, total});
@@ -481,18 +482,60 @@ export function cutColumns(ink, inkWidth, inkHeight, cuts) {
   totals.sort((a, b) => a.total - b.total || a.column - b.column);
   const chosen = [];
   for (const {column} of totals) {
-    if (chosen.length < cuts && chosen.every((other) => Math.abs(column - other) >= 2)) chosen.push(column);
+    if (chosen.length < cuts && chosen.every((other) => Math.abs(column - other) >= apart)) chosen.push(column);
   }
   return chosen.sort((a, b) => a - b);
 }
 
-// Whether the network reads a wide mark better as one digit (-1) or as the two of a split (its
-// index): the reading whose digits' top probabilities make the largest product wins, the mark
-// whole when equal. whole: the probabilities of the mark read whole; splits: [left, right] of each.
-export function splitChoice(whole, splits) {
+// All ways of choosing `count` of `items`, in lexicographic order (as Python's combinations).
+function* combinations(items, count, from = 0, chosen = []) {
+  if (chosen.length === count) {
+    yield chosen;
+    return;
+  }
+  for (let index = from; index < items.length; index++) yield* combinations(items, count, index + 1, [...chosen, items[index]]);
+}
+
+// The ways to cut a wide mark's ink into two to 1 + mostCuts digits at its cutColumns, each with
+// ink and between cutWidths times its height wide: {parts: [[from, to)], ways: [[part index]]},
+// fewer cuts first, then in the order of the columns.
+export function cuttings(ink, inkWidth, inkHeight, preprocessing) {
+  const {cutWidths, mostCuts, inkThreshold} = preprocessing;
+  const narrowest = cutWidths[0] * inkHeight, widest = cutWidths[1] * inkHeight;
+  const parts = new Map(), fits = new Map(), ways = [];
+  const columns = cutColumns(ink, inkWidth, inkHeight, preprocessing);
+  for (let count = 1; count <= mostCuts; count++) {
+    for (const cuts of combinations(columns, count)) {
+      const edges = [0, ...cuts, inkWidth];
+      const spans = edges.slice(1).map((end, index) => [edges[index], end]);
+      for (const [from, to] of spans) {
+        const key = `${from},${to}`;
+        if (!fits.has(key)) {
+          fits.set(key, narrowest <= to - from && to - from <= widest &&
+                   inkBox(columnsOf(ink, inkWidth, inkHeight, from, to), to - from, inkHeight, inkThreshold) !== null);
+        }
+      }
+      if (spans.every(([from, to]) => fits.get(`${from},${to}`))) {
+        ways.push(spans.map(([from, to]) => {
+          const key = `${from},${to}`;
+          if (!parts.has(key)) parts.set(key, {index: parts.size, span: [from, to]});
+          return parts.get(key).index;
+        }));
+      }
+    }
+  }
+  return {parts: [...parts.values()].map(({span}) => span), ways};
+}
+
+// Whether the network reads a wide mark better as one digit (-1) or as the digits of a way of
+// cutting it (its index): the reading whose digits' top probabilities make the largest product
+// wins, the one with fewer cuts when equal. whole: the probabilities of the mark read whole;
+// parts: those of its parts; splits: each way's parts (cuttings).
+export function splitChoice(whole, parts, splits) {
   let best = Math.max(...whole), chosen = -1;
-  splits.forEach(([left, right], index) => {
-    const product = Math.max(...left) * Math.max(...right);
+  splits.forEach((split, index) => {
+    let product = 1;
+    for (const part of split) product *= Math.max(...parts[part]);
     if (product > best) {
       best = product;
       chosen = index;
@@ -509,10 +552,10 @@ function columnsOf(ink, inkWidth, inkHeight, from, to) {
 }
 
 // A picture's grey levels to its digits, left to right, each with the input MNIST would have made
-// of it ({digits: [{box, wide, input, splits}], reason}: reason says why there are none; splits,
-// for a wide mark that may be two digits that touch, holds the inputs [left, right] of its halves
-// cut at each candidate column). drawn: the pad's picture; single: all its ink is one digit, as on
-// the ordinary pad.
+// of it ({digits: [{box, wide, input, parts, splits}], reason}: reason says why there are none;
+// for a wide mark that may be digits that touch, parts holds the inputs of the parts it may be
+// cut into, and splits each way of cutting it, as its parts' indices from left to right). drawn:
+// the pad's picture; single: all its ink is one digit, as on the ordinary pad.
 export function readPicture(grey, width, height, preprocessing, drawn = false, single = false) {
   const ink = toInk(grey, width, height, preprocessing);
   let found;
@@ -523,18 +566,9 @@ export function readPicture(grey, width, height, preprocessing, drawn = false, s
     found = readDigits(ink, width, height, preprocessing, drawn);
   }
   const framed = (own, ownWidth, ownHeight) => mnistLike(own, ownWidth, ownHeight, preprocessing);
-  const inked = (part, partWidth, partHeight) => inkBox(part, partWidth, partHeight, preprocessing.inkThreshold);
   return {reason: found.reason, digits: found.digits.map(({box, wide, ink: own, inkWidth, inkHeight}) => {
-    const splits = [];
-    if (wide) {
-      for (const column of cutColumns(own, inkWidth, inkHeight, preprocessing.cuts)) {
-        const left = columnsOf(own, inkWidth, inkHeight, 0, column);
-        const right = columnsOf(own, inkWidth, inkHeight, column, inkWidth);
-        if (inked(left, column, inkHeight) && inked(right, inkWidth - column, inkHeight)) {
-          splits.push([framed(left, column, inkHeight), framed(right, inkWidth - column, inkHeight)]);
-        }
-      }
-    }
-    return {box, wide, input: framed(own, inkWidth, inkHeight), splits};
+    const {parts, ways} = wide ? cuttings(own, inkWidth, inkHeight, preprocessing) : {parts: [], ways: []};
+    return {box, wide, input: framed(own, inkWidth, inkHeight), splits: ways,
+            parts: parts.map(([from, to]) => framed(columnsOf(own, inkWidth, inkHeight, from, to), to - from, inkHeight))};
   })};
 }
