@@ -77,6 +77,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+class Stages:
+    """The seconds each stage of a build took, for its last line: where the time goes."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._since = time.perf_counter()
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._since
+        self._since = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {seconds:.0f} s" for name, seconds in self.seconds.items())
+
+
 def config_from(args: argparse.Namespace) -> TrainConfig:
     overrides = dict(QUICK) if args.quick else {}
     for name in ("epochs", "seed", "accuracy_floor"):
@@ -97,6 +113,7 @@ def build(args: argparse.Namespace, cluster: Cluster | None = None) -> Path | No
         print(f"Model is up to date in {args.out}; not retraining (pass --force to retrain).")
         return args.out
 
+    stages = Stages()
     data = load_mnist(args.data)
     # TensorFlow loads only when there is training or exporting to do; a cluster's strategy must
     # exist before TensorFlow does anything else.
@@ -107,6 +124,7 @@ def build(args: argparse.Namespace, cluster: Cluster | None = None) -> Path | No
     from model_build import export, figures
     from model_build.model import build_baseline, build_dense, build_model
 
+    stages.done("data and libraries")
     started = time.perf_counter()
     previous = None if args.force or cluster else reusable_training(args.out, training_key)
     if previous:
@@ -121,14 +139,18 @@ def build(args: argparse.Namespace, cluster: Cluster | None = None) -> Path | No
         # also learns to be unsure of marks that are not digits.
         preparing = time.perf_counter()
         digits, marks = training_inputs(data, config)
+        stages.done("redrawn digits and non-digits")
         model, training = trained(build_model, data, config, (digits, marks), time.perf_counter() - preparing,
                                   strategy=strategy)
+        stages.done("CNN training")
         dense, dense_training = trained(build_dense, data, config, (digits, None), strategy=strategy)
+        stages.done("dense training")
         if cluster and not cluster.is_chief:
             print(f"Worker {cluster.index} has trained its share; worker 0 checks and exports the models.")
             return None
     check_floor("CNN", model, data, config.accuracy_floor, "--accuracy-floor")
     check_floor("fully connected network", dense, data, config.dense_accuracy_floor, "its floor in config.py")
+    stages.done("floors")
 
     with staged_directory(args.out) as stage:
         print("Converting the CNN to TensorFlow.js and checking each weight encoding on the test set ...")
@@ -143,9 +165,11 @@ def build(args: argparse.Namespace, cluster: Cluster | None = None) -> Path | No
         model.save(stage / KERAS_FILE)
         dense.save(stage / DENSE_KERAS_FILE)
 
+        stages.done("conversion and its checks")
         print("Measuring both networks on shifted test digits ...")
         shifted = export.shift_accuracy({"cnn": chosen.model, "dense": dense_chosen.model}, data.x_test, data.y_test,
                                         SHIFTS)
+        stages.done("shifted digits")
         interface = export.model_interface(model)
         errors = (chosen.probabilities.argmax(axis=1) != data.y_test).nonzero()[0][: export.MAX_MISCLASSIFIED_IMAGES]
         samples = [int((data.y_test == digit).nonzero()[0][0]) for digit in range(len(interface.class_names))]
@@ -185,8 +209,10 @@ def build(args: argparse.Namespace, cluster: Cluster | None = None) -> Path | No
             build_seconds=round(time.perf_counter() - started, 1),
         )
         write_record(stage, record)
+    stages.done("record and figures")
     print(f"Exported {args.out / record.model.path} ({record.test_accuracy:.4%} test accuracy) and "
           f"{args.out / record.dense.model.path} ({record.dense.test_accuracy:.4%}) in {record.build_seconds:.0f} s")
+    print(f"Seconds per stage: {stages}")
     return args.out
 
 

@@ -24,6 +24,10 @@ class Augmentation:
     # (pixels) in this range, as a brush on the demo draws (model_build/strokes.py).
     redraw_share: float = 0.4
     redraw_radius: tuple[float, float] = (0.8, 2.0)
+    # This share of each batch is seen as a low-resolution scan: shrunk to a side in this range
+    # (pixels; one side per batch) and enlarged back, soft and blocky.
+    low_resolution_share: float = 0.2
+    low_resolution_sides: tuple[int, int] = (7, 14)
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,10 @@ def scale_pixels(images: np.ndarray | tf.Tensor) -> tf.Tensor:
 
 
 def augment(images: tf.Tensor, seed: tf.Tensor, aug: Augmentation) -> tf.Tensor:
-    """A random affine warp and stroke-width change per image, fixed by the stateless ``seed``."""
+    """A random affine warp and stroke-width change per image, and a low resolution for some,
+    fixed by the stateless ``seed``."""
     count = tf.shape(images)[0]
-    seeds = tf.random.experimental.stateless_split(seed, 7)
+    seeds = tf.random.experimental.stateless_split(seed, 9)
 
     def uniform(index: int, low: float, high: float) -> tf.Tensor:
         return tf.random.stateless_uniform([count], seeds[index], low, high)
@@ -60,7 +61,15 @@ def augment(images: tf.Tensor, seed: tf.Tensor, aug: Augmentation) -> tf.Tensor:
     thicker = tf.nn.max_pool2d(images, 3, 1, "SAME")
     thinner = -tf.nn.max_pool2d(-images, 3, 1, "SAME")
     target = tf.where(stroke > 0, thicker, thinner)
-    return images + tf.abs(stroke) * (target - images)
+    images = images + tf.abs(stroke) * (target - images)
+
+    # A scan of a few pixels a side: shrunk by averaging, enlarged back by interpolation.
+    side = tf.random.stateless_uniform([], seeds[7], aug.low_resolution_sides[0], aug.low_resolution_sides[1] + 1,
+                                       dtype=tf.int32)
+    coarse = tf.image.resize(tf.image.resize(images, tf.stack([side, side]), "area"), [IMAGE_SIZE, IMAGE_SIZE],
+                             "bilinear")
+    low = tf.random.stateless_uniform([count, 1, 1, 1], seeds[8]) < aug.low_resolution_share
+    return tf.where(low, coarse, images)
 
 
 def split_validation(data: Mnist, config: TrainConfig):
