@@ -22,6 +22,9 @@ from model_build.output import DENSE_KERAS_FILE, KERAS_FILE, RECORD_FILE, Record
 PACKAGE = Path(__file__).parent
 # What training runs: the training loop, the networks, and the marks that are not digits.
 TRAINING_ENTRIES = ("train.py", "model.py", "negatives.py")
+# The configuration's values key training and its floors the export (``cache_keys``); its file's
+# text would key the floors into training too.
+CONFIG_MODULE = "config.py"
 # What the command runs: training, checking, exporting and the record.
 EXPORT_ENTRIES = ("__main__.py",)
 PINNED_PACKAGES = ("tensorflow", "tf-keras", "tensorflowjs", "numpy", "pillow")
@@ -70,8 +73,9 @@ def cache_keys(config: TrainConfig, data_sha256: str, package: Path = PACKAGE) -
     """
     training_config = dataclasses.asdict(config)
     floors = [training_config.pop(name) for name in ("accuracy_floor", "dense_accuracy_floor")]
+    trained_by = tuple(name for name in sources(TRAINING_ENTRIES, package) if name != CONFIG_MODULE)
     training = _digest(
-        _sources(sources(TRAINING_ENTRIES, package), package),
+        _sources(trained_by, package),
         json.dumps(training_config, sort_keys=True).encode(),
         data_sha256.encode(),
         json.dumps(library_versions(), sort_keys=True).encode(),

@@ -23,14 +23,14 @@ def _conv(filters: int, size: int, name: str) -> list[keras.layers.Layer]:
     ]
 
 
-def build_model(filters: tuple[int, int, int] = (24, 48, 64)) -> keras.Sequential:
+def build_model(filters: tuple[int, int, int] = (24, 32, 64)) -> keras.Sequential:
     """Convolutions that widen as pooling shrinks the image, then a softmax over the ten digits."""
     return keras.Sequential(
         [
             keras.Input(shape=INPUT_SHAPE, name="digit"),
             *_conv(filters[0], 5, "conv1"),  # 28x28x1 -> 24x24x24
             keras.layers.MaxPooling2D(name="pool1"),  # -> 12x12x24
-            *_conv(filters[1], 3, "conv2"),  # -> 10x10x48
+            *_conv(filters[1], 3, "conv2"),  # -> 10x10x32
             *_conv(filters[2], 3, "conv3"),  # -> 8x8x64
             keras.layers.MaxPooling2D(name="pool2"),  # -> 4x4x64
             keras.layers.Flatten(name="flatten"),

@@ -34,7 +34,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL_DIR = REPOSITORY / "build" / "model"
 
 RECORD_FILE = "metrics.json"
-RECORD_VERSION = 11  # raise it whenever a field changes meaning, appears or goes
+RECORD_VERSION = 12  # raise it whenever a field changes meaning, appears or goes
 # The trained float32 models, for re-exports and the notebook; not published.
 KERAS_FILE = "keras/digit_cnn.keras"
 DENSE_KERAS_FILE = "keras/digit_dense.keras"
@@ -229,6 +229,7 @@ class BuildRecord:
     figures: Figures
     dense: Network  # the fully connected network set beside the CNN
     shift_accuracy: tuple[ShiftAccuracy, ...]
+    shift_images: int  # the first this many test digits are moved
     build_seconds: float
 
     @property

@@ -6,6 +6,7 @@ import math
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import tensorflow as tf
@@ -98,6 +99,12 @@ def training_inputs(data: Mnist, config: TrainConfig) -> tuple[np.ndarray, np.nd
     quarter as many as the digits."""
     x, y = split_validation(data, config)[0]
     return training_digits(x, config), negatives(min(config.negative_count, len(x) // 4), config.seed, x, y)
+
+
+def dense_config(config: TrainConfig) -> TrainConfig:
+    """The dense network's training: the CNN's without coarse scans, which are for the network that
+    reads uploads; the dense one stands beside it only to show what convolutions add."""
+    return replace(config, augmentation=replace(config.augmentation, low_resolution_share=0.0))
 
 
 def training_dataset(x: np.ndarray, y: np.ndarray, config: TrainConfig,

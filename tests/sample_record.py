@@ -100,5 +100,6 @@ def sample_record() -> BuildRecord:
             training=dataclasses.replace(training, seconds=12.0)),
         shift_accuracy=(ShiftAccuracy(0, 0.97, 0.91), ShiftAccuracy(1, 0.96, 0.85), ShiftAccuracy(2, 0.7, 0.6),
                         ShiftAccuracy(3, 0.4, 0.45)),
+        shift_images=1_000,
         build_seconds=100.0,
     )

