@@ -47,7 +47,8 @@ def bench_ours(out: Path, seed: int | None = None) -> dict:
     record = read_record(build(parse_args(["--out", str(out), "--force",
                                            *(["--seed", str(seed)] if seed is not None else [])])))
     return {
-        "model": "digit_cnn (this project)",
+        "model": f"digit_cnn, {record.model.folder}",
+        "hash": record.model.folder,
         "seed": record.seed,
         "test_accuracy": record.test_accuracy,
         "training_seconds": record.training.seconds,
@@ -78,7 +79,8 @@ def seeds_report(rows: list[dict], floor: float) -> str:
     return "\n".join(lines) + "\n"
 
 
-def report(rows: list[dict], data_source: str) -> str:
+def report(rows: list[dict], data_source: str, before: dict | None = None) -> str:
+    """This build's CNN and Keras's example, with the CNN this machine measured before, if any."""
     lines = [
         "# Benchmark: digit_cnn against Keras's Simple MNIST convnet",
         "",
@@ -91,8 +93,12 @@ def report(rows: list[dict], data_source: str) -> str:
     lines += [
         f"| {r['model']} | {r['test_accuracy']:.2%} | {r['training_seconds']:.0f} | {r['parameters']:,} "
         f"| {r['weights_gzip_bytes']:,} | {r['weights']} |"
-        for r in rows
+        for r in [*rows, *([{**before["rows"][0], "model": f"{before['rows'][0]['model']} (the model before)"}]
+                           if before else [])]
     ]
+    if not before:
+        lines += ["", "No other model of this project has been measured here yet: the next report that follows a "
+                  "change of model sets the two side by side."]
     return "\n".join(lines) + "\n"
 
 
@@ -105,13 +111,26 @@ def main(argv: list[str] | None = None) -> int:
     data = load_mnist()
     ours = bench_ours(args.out / "model")
     rows = [ours, bench_baseline(data)]
-    write_report(args.out, "report", report(rows, data.source), rows)
+    before = figures_before(args.out, "report", ours["hash"])
+    write_report(args.out, "report", report(rows, data.source, before), {"model": ours["hash"], "rows": rows})
     if args.seeds > 1:
         from model_build.config import TrainConfig
 
         seeds = [ours] + [bench_ours(args.out / "model", ours["seed"] + index) for index in range(1, args.seeds)]
         write_report(args.out, "seeds", seeds_report(seeds, TrainConfig().accuracy_floor), seeds)
     return 0
+
+
+def figures_before(folder: Path, name: str, model: str) -> dict | None:
+    """The figures this benchmark last reported for another model than ``model`` here (its data
+    carries a ``model`` key), kept as ``{name}.before.json`` until a newer model replaces it: what
+    "the model before" scored, for a report to set beside this one. None when there is none."""
+    latest, kept = folder / f"{name}.json", folder / f"{name}.before.json"
+    if latest.exists():
+        data = json.loads(latest.read_text())
+        if isinstance(data, dict) and data.get("model") not in (None, model):
+            kept.write_text(latest.read_text())
+    return json.loads(kept.read_text()) if kept.exists() else None
 
 
 def write_report(folder: Path, name: str, text: str, data) -> None:

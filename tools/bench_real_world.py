@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from model_build.__main__ import quiet_tensorflow
-from model_build.bench import write_report
+from model_build.bench import figures_before, write_report
 from model_build.output import REPOSITORY, model_dir, read_record
 from tools import measure
 from tools.nondigits import KINDS
@@ -92,49 +92,73 @@ def mark(met: bool) -> str:
     return "met" if met else "**not yet**"
 
 
-def report(result: dict) -> str:
-    photos, scans = result["photos"], result["scans"]
-    claims = result["non_digits"]
-    claimed, total = sum(found for found, _ in claims.values()), sum(count for _, count in claims.values())
+def claimed_share(result: dict) -> float:
+    claims = result["non_digits"].values()
+    return sum(found for found, _ in claims) / sum(count for _, count in claims)
+
+
+def report(result: dict, before: dict | None = None) -> str:
+    """The figures against their targets, beside the model measured before this one when there is
+    one (figures it lacks show as a dash)."""
+
+    def both(value, shown: str = "{:.1%}") -> str:
+        """A figure of this model and of the one before, as two cells."""
+        def figure(figures: dict | None) -> str:
+            try:
+                return shown.format(value(figures)) if figures else "–"
+            except KeyError:  # a figure the earlier report did not have
+                return "–"
+        return f"{figure(result)} | {figure(before)}"
+
+    def row(measure: str, described: str, value, shown: str = "{:.1%}", target: str = "", met=None) -> str:
+        verdict = "" if met is None else mark(met(value(result)))
+        return f"| {measure} | {described} | {both(value, shown)} | {target} | {verdict} |"
+
+    photos = row("phone photos read right", f"{PHOTOS:,} photos of test digits 2,000-{2_000 + PHOTOS - 1:,}",
+                 lambda r: r["photos"], target=f"≥ {TARGETS['photos']:.0%}", met=lambda v: v >= TARGETS["photos"])
     lines = [
         "# Benchmark: the classifier in the real world",
         "",
-        f"Model {result['model']} ({result['test_accuracy']:.2%} on MNIST's test set). Each set is made from "
-        "MNIST's test digits with fixed seeds; a reading counts as right only when the page would claim it.",
+        f"Model {result['model']} ({result['test_accuracy']:.2%} on MNIST's test set)"
+        + (f", beside the model measured before it here, {before['model']} ({before['test_accuracy']:.2%})"
+           if before else "; no model before it has been measured here")
+        + ". Each set is made from MNIST's test digits with fixed seeds; a reading counts as right only when "
+        "the page would claim it.",
         "",
-        "| measure | set | result | target | |",
-        "|---|---|---:|---:|---|",
-        f"| phone photos read right | {PHOTOS} photos of test digits 2,000-{2_000 + PHOTOS - 1:,} | {photos:.1%} "
-        f"| ≥ {TARGETS['photos']:.0%} | {mark(photos >= TARGETS['photos'])} |",
-        f"| the same digits as clean scans | {PHOTOS} scans | {scans:.1%} | photos at most "
-        f"{TARGETS['photo gap'] * 100:.0f} points below | {mark(scans - photos <= TARGETS['photo gap'])} |",
-    ]
-    for name, share in result["styles"].items():
-        lines.append(f"| drawn on the pad, {name} | {STYLED:,} test digits 5,002-9,997 | {share:.1%} "
-                     f"| ≥ {TARGETS['style']:.0%} | {mark(share >= TARGETS['style'])} |")
-    lines += [
-        f"| whole numbers of 2 to 4 digits read right | {NUMBERS} numbers on paper | {result['numbers']:.1%} "
-        f"| ≥ {TARGETS['numbers']:.0%} | {mark(result['numbers'] >= TARGETS['numbers'])} |",
-        f"| whole numbers of 8 digits read right | {NUMBERS // 4} numbers on paper "
-        f"| {result['eight_digit_numbers']:.1%} | | |",
-        f"| pictures that are not digits, a digit claimed | {total} pictures, {total // len(KINDS)} of each kind "
-        f"| {claimed / total:.1%} | ≤ {TARGETS['non-digits']:.0%} | {mark(claimed <= TARGETS['non-digits'] * total)} |",
-        f"| MNIST's test digits uploaded, no digit claimed | all 10,000 | {result['uploaded_mnist_abstained']:.2%} "
-        f"| ≤ {TARGETS['abstentions']:.0%} | {mark(result['uploaded_mnist_abstained'] <= TARGETS['abstentions'])} |",
-        f"| MNIST's test digits uploaded, a wrong digit claimed | all 10,000 | {result['uploaded_mnist_wrong']:.2%} "
-        "| | |",
+        "| measure | set | this model | model before | target | |",
+        "|---|---|---:|---:|---:|---|",
+        photos,
+        row("the same digits as clean scans", f"{PHOTOS:,} scans", lambda r: r["scans"],
+            target=f"photos at most {TARGETS['photo gap'] * 100:.0f} points below",
+            met=lambda _: result["scans"] - result["photos"] <= TARGETS["photo gap"]),
+        *(row(f"drawn on the pad, {name}", f"{STYLED:,} test digits 5,002-9,997",
+              lambda r, name=name: r["styles"][name], target=f"≥ {TARGETS['style']:.0%}",
+              met=lambda v: v >= TARGETS["style"])
+          for name in result["styles"]),
+        row("whole numbers of 2 to 4 digits read right", f"{NUMBERS:,} numbers on paper", lambda r: r["numbers"],
+            target=f"≥ {TARGETS['numbers']:.0%}", met=lambda v: v >= TARGETS["numbers"]),
+        row("whole numbers of 8 digits read right", f"{NUMBERS // 4} numbers on paper",
+            lambda r: r["eight_digit_numbers"]),
+        row("pictures that are not digits, a digit claimed",
+            f"{NON_DIGITS:,} pictures, {NON_DIGITS // len(KINDS)} of each kind", claimed_share,
+            target=f"≤ {TARGETS['non-digits']:.0%}", met=lambda v: v <= TARGETS["non-digits"]),
+        row("MNIST's test digits uploaded, no digit claimed", "all 10,000", lambda r: r["uploaded_mnist_abstained"],
+            "{:.2%}", target=f"≤ {TARGETS['abstentions']:.0%}", met=lambda v: v <= TARGETS["abstentions"]),
+        row("MNIST's test digits uploaded, a wrong digit claimed", "all 10,000",
+            lambda r: r["uploaded_mnist_wrong"], "{:.2%}"),
         "",
         "## Digits by other writers (UCI optical digits, test half: 899 digits by 13 writers, 8x8 scans)",
         "",
-        "| measure | read right |",
-        "|---|---:|",
-        *[f"| {name} | {share:.1%} |" for name, share in result["other_writers"].items()],
+        "| measure | this model | model before |",
+        "|---|---:|---:|",
+        *(f"| {name} | {both(lambda r, name=name: r['other_writers'][name])} |" for name in result["other_writers"]),
         "",
-        "## Pictures that are not digits, by kind",
+        "## Pictures that are not digits, by kind: a digit claimed",
         "",
-        "| kind | a digit claimed |",
-        "|---|---:|",
-        *[f"| {kind} | {found} of {count} |" for kind, (found, count) in claims.items()],
+        "| kind | this model | model before |",
+        "|---|---:|---:|",
+        *(f"| {kind} | {both(lambda r, kind=kind: r['non_digits'][kind][0], '{:d} of ' + str(count))} |"
+          for kind, (_, count) in result["non_digits"].items()),
         "",
         "Seconds per measure: " + ", ".join(f"{name} {value:.0f}" for name, value in result["seconds"].items())
         + ".",
@@ -148,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     quiet_tensorflow()
     result = measure_all()
-    write_report(args.out, "real_world", report(result), result)
+    before = figures_before(args.out, "real_world", result["model"])
+    write_report(args.out, "real_world", report(result, before), result)
     return 0
 
 
