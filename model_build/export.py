@@ -213,9 +213,15 @@ def classification_metrics(labels: np.ndarray, probabilities: np.ndarray) -> dic
     }
 
 
+LAYER_SETTINGS = ("rate", "momentum", "epsilon")  # the settings of a layer that the pages quote
+
+
 def layer_table(model: keras.Model) -> tuple[Layer, ...]:
     return tuple(Layer(name=layer.name, type=type(layer).__name__, output_shape=tuple(layer.output_shape[1:]),
-                       parameters=layer.count_params()) for layer in model.layers)
+                       parameters=layer.count_params(),
+                       settings={name: float(value) for name, value in layer.get_config().items()
+                                 if name in LAYER_SETTINGS})
+                 for layer in model.layers)
 
 
 def shift_accuracy(models: dict[str, keras.Model], images: np.ndarray, labels: np.ndarray,

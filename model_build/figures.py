@@ -40,19 +40,20 @@ def filters_figure(model: keras.Model, structure: Structure) -> Image.Image:
     return tile_grid(0.5 + tiles / (2 * np.abs(tiles).max()), columns=FILTER_COLUMNS, zoom=10)
 
 
-def feature_map_figures(model: keras.Model, structure: Structure, digit: np.ndarray) -> list[Image.Image]:
-    """Each convolution stage's maps of ``digit`` (uint8, 28x28), one grid per stage."""
+def feature_maps(model: keras.Model, structure: Structure, digit: np.ndarray) -> list[np.ndarray]:
+    """Each convolution stage's output volume for ``digit`` (uint8, 28x28), after its ReLU."""
     stages = structure.convolutions
     probe = keras.Model(model.inputs, [model.get_layer(stage.layers[-1]).output for stage in stages])
     maps = probe.predict(digit[None, :, :, None] * np.float32(PIXEL_SCALE), verbose=0)
-    maps = maps if isinstance(maps, list) else [maps]
-    figures = []
-    for volume in maps:
-        channels = np.moveaxis(volume[0], -1, 0)
-        scaled = channels / max(float(channels.max()), 1e-6)  # one scale per stage: maps compare
-        zoom = max(2, 48 // channels.shape[1])
-        figures.append(tile_grid(np.clip(scaled, 0, 1), columns=MAP_COLUMNS, zoom=zoom))
-    return figures
+    return [volume[0] for volume in (maps if isinstance(maps, list) else [maps])]
+
+
+def feature_map_figure(volume: np.ndarray) -> Image.Image:
+    """One stage's maps, a tile per channel, on one scale so that the maps compare."""
+    channels = np.moveaxis(volume, -1, 0)
+    scaled = channels / max(float(channels.max()), 1e-6)
+    zoom = max(2, 48 // channels.shape[1])
+    return tile_grid(np.clip(scaled, 0, 1), columns=MAP_COLUMNS, zoom=zoom)
 
 
 def write_figures(model: keras.Model, structure: Structure, images: np.ndarray, labels: np.ndarray, index: int,
@@ -62,10 +63,10 @@ def write_figures(model: keras.Model, structure: Structure, images: np.ndarray, 
     filters_figure(model, structure).save(folder / "filters.png", optimize=True)
     Image.fromarray(images[index]).resize((112, 112), Image.NEAREST).save(folder / "digit.png", optimize=True)
     maps = []
-    for stage, picture in zip(structure.convolutions, feature_map_figures(model, structure, images[index]),
-                              strict=True):
-        picture.save(folder / f"maps-{stage.name}.png", optimize=True)
-        maps.append(FeatureMaps(stage=stage.name, image=f"{folder.name}/maps-{stage.name}.png"))
+    for stage, volume in zip(structure.convolutions, feature_maps(model, structure, images[index]), strict=True):
+        feature_map_figure(volume).save(folder / f"maps-{stage.name}.png", optimize=True)
+        maps.append(FeatureMaps(stage=stage.name, image=f"{folder.name}/maps-{stage.name}.png",
+                                zero_share=round(float((volume <= 0).mean()), 4)))
     return Figures(filters=f"{folder.name}/filters.png",
                    digit=FigureDigit(index=index, label=int(labels[index]), image=f"{folder.name}/digit.png"),
                    feature_maps=tuple(maps))

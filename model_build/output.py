@@ -22,7 +22,7 @@ import tempfile
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,7 +34,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL_DIR = REPOSITORY / "build" / "model"
 
 RECORD_FILE = "metrics.json"
-RECORD_VERSION = 12  # raise it whenever a field changes meaning, appears or goes
+RECORD_VERSION = 13  # raise it whenever a field changes meaning, appears or goes
 # The trained float32 models, for re-exports and the notebook; not published.
 KERAS_FILE = "keras/digit_cnn.keras"
 DENSE_KERAS_FILE = "keras/digit_dense.keras"
@@ -127,6 +127,9 @@ class Layer:
     type: str  # the Keras class
     output_shape: tuple[int, ...]
     parameters: int
+    # The settings the pages explain, where the layer has them: dropout's rate, batch
+    # normalisation's momentum and epsilon.
+    settings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,7 @@ class TestDigit:
 class FeatureMaps:
     stage: str  # the convolution stage whose output the image shows, one tile per channel
     image: str
+    zero_share: float  # of the stage's output values for this digit, the share its ReLU set to zero
 
 
 @dataclass(frozen=True)

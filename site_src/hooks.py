@@ -1,5 +1,6 @@
 """MkDocs hooks: wiring only. Each event hands its work to a module of site_src/site_hooks/ (the
-bundle, the notebook, the page markers with the model's figures and the Q&A, the page head).
+bundle, the notebook, the page markers with the model's figures and the Q&A, the glossary, the
+page head).
 
 What one event leaves for the next travels in MkDocs's config as a SiteBuild, made afresh for
 every build (`mkdocs serve` included).
@@ -19,6 +20,7 @@ from mkdocs.structure.pages import Page
 from model_build.output import REPOSITORY, BuildRecord, RecordError, model_dir, published_files, read_record
 from site_hooks import csp, head, notebook
 from site_hooks.bundle import WASM_SIMD, Bundle, build_bundle
+from site_hooks.glossary import GLOSSARY_FILE, load_glossary, with_abbreviations
 from site_hooks.markers import fill_page
 from site_hooks.model_facts import MODEL_URL
 from site_hooks.qa import QA_FILE, load_qa
@@ -35,6 +37,7 @@ class SiteBuild:
     model_dir: Path
     record: BuildRecord
     qa: dict
+    glossary: dict[str, str]
     bundle: Bundle
     notebook_pages: set[str] = field(default_factory=set)  # where in the site the notebook renderer wrote
 
@@ -70,6 +73,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
         log.info("Ran %s: the model or the notebook changed.", NOTEBOOK)
     config[STATE] = SiteBuild(model_dir=folder, record=record,
                               qa=load_qa(Path(config.docs_dir, QA_FILE).read_text(encoding="utf-8")),
+                              glossary=load_glossary(Path(config.docs_dir, GLOSSARY_FILE).read_text(encoding="utf-8")),
                               bundle=build_bundle())
 
 
@@ -86,7 +90,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     build: SiteBuild = config[STATE]
-    return fill_page(markdown, page.url, build.record, build.qa)
+    filled = fill_page(markdown, page.url, build.record, build.qa)
+    return filled if page.file.src_uri == GLOSSARY_FILE else with_abbreviations(filled, build.glossary)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

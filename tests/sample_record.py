@@ -87,8 +87,8 @@ def sample_record() -> BuildRecord:
         sample_pixels="samples/pixels.json",
         misclassified=(TestDigit(index=8, label=5, prediction=6, confidence=0.51, image="misclassified/00008.png"),),
         figures=Figures(filters="figures/filters.png", digit=FigureDigit(index=0, label=7, image="figures/digit.png"),
-                        feature_maps=(FeatureMaps("conv1", "figures/maps-conv1.png"),
-                                      FeatureMaps("conv2", "figures/maps-conv2.png"))),
+                        feature_maps=(FeatureMaps("conv1", "figures/maps-conv1.png", 0.62),
+                                      FeatureMaps("conv2", "figures/maps-conv2.png", 0.71))),
         dense=Network(
             interface=ModelInterface(input_shape=(28, 28, 1), class_names=CLASS_NAMES,
                                      preprocessing=reference_preprocessing(), structure=Structure((), "softmax"),

@@ -26,6 +26,12 @@ def test_markers_are_replaced_and_unknown_ones_fail_the_build():
         replace_markers("[[modle_json]]", {"model_json": "x"})
 
 
+def test_an_escaped_marker_is_shown_as_written():
+    assert replace_markers(r"write `\[[test_accuracy]]` for [[test_accuracy]]", {"test_accuracy": "99%"}) \
+        == "write `[[test_accuracy]]` for 99%"
+    assert replace_markers(r"\[[no_such_marker]]", {}) == "[[no_such_marker]]", "an escaped name need not exist"
+
+
 def test_a_page_gets_the_build_s_files_relative_to_itself():
     record = sample_record()
     assert fill_page("[[model_json]]", "", record, QA) == "model/tfjs-0123456789ab/model.json"

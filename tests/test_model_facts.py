@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 from mkdocs.exceptions import PluginError
@@ -91,3 +92,45 @@ def test_the_confusion_matrix_bolds_the_diagonal_and_dots_the_zeros():
         "| **0** | **5** | · |",
         "| **1** | 1 | **7** |",
     ]
+
+
+def test_the_layers_beside_convolution_and_pooling_are_described_from_the_record(values):
+    assert values["relu_count"] == "2"
+    assert values["conv1_zero_share"] == "62%" and values["conv2_zero_share"] == "71%"
+    assert values["flatten_input"] == "5 × 5 × 16" and values["flatten_output"] == "400"
+    assert values["output_units"] == "10" and values["output_parameters"] == "4,010"
+    assert values["output_share"] == "76%"  # 4,010 of 5,258
+    assert values["best_validation_epoch"] == "1", "the first of equal losses"
+    # The sample model has neither batch normalisation nor dropout: a page about them cannot be
+    # filled from its record, and says so by failing the build on the unknown marker.
+    assert "dropout_rate" not in values and "batch_norm_momentum" not in values
+
+
+def test_batch_normalisation_and_dropout_settings_come_from_the_layers():
+    from model_build.output import Layer
+
+    record = sample_record()
+    layers = (*record.layers[:1], Layer("conv1_bn", "BatchNormalization", (26, 26, 8), 32,
+                                        {"momentum": 0.9, "epsilon": 0.001}),
+              *record.layers[1:-1], Layer("dropout", "Dropout", (400,), 0, {"rate": 0.25}), record.layers[-1])
+    values = model_values(dataclasses.replace(record, layers=layers), lambda path: path)
+    assert values["batch_norm_count"] == "1" and values["batch_norm_parameters"] == "32"
+    assert values["batch_norm_trained"] == "16" and values["batch_norm_momentum"] == "0.9"
+    assert values["batch_norm_memory"] == "10" and values["batch_norm_epsilon"] == "0.001"
+    assert values["dropout_rate"] == "25%" and values["dropout_inputs"] == "400"
+    assert values["dropout_dropped"] == "100" and values["dropout_scale"] == "1.33"
+
+
+def test_the_learning_curves_draw_each_metric_for_training_and_validation():
+    from site_hooks.model_facts import learning_curves
+
+    history = {"loss": (0.8, 0.5, 0.4), "val_loss": (0.06, 0.05, 0.04),
+               "accuracy": (0.77, 0.86, 0.89), "val_accuracy": (0.985, 0.99, 0.994)}
+    chart = learning_curves(history)
+    assert chart.count("<svg") == 2 and chart.count("<polyline") == 4 and chart.count("<circle") == 12
+    assert "Loss per epoch, training and validation" in chart and "Accuracy per epoch" in chart
+    assert ">training</text>" in chart and ">validation</text>" in chart
+    # Accuracy spans its own values: the lowest point sits on the axis's lower part, not off it.
+    accuracy = chart[chart.index("curves-accuracy"):]
+    heights = [float(y) for y in re.findall(r'cy="([\d.]+)"', accuracy)]
+    assert all(12 <= y <= 164 for y in heights)

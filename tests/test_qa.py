@@ -60,3 +60,16 @@ def test_a_broken_qa_file_fails_the_build_with_the_reason(broken, complaint):
 def test_the_qa_file_of_the_site_is_valid():
     qa = load_qa((REPOSITORY / "docs" / "qa.yml").read_text(encoding="utf-8"))
     assert sum(len(topic["questions"]) for topic in qa["topics"]) >= 8
+
+
+OPENING_WORDS = 55  # "at most about 50": the answer to the question asked, before any detail
+
+
+def test_every_answer_opens_with_a_short_direct_answer():
+    qa = load_qa((REPOSITORY / "docs" / "qa.yml").read_text(encoding="utf-8"))
+    openings = {question["id"]: question["answer"].strip().split("\n\n")[0]
+                for topic in qa["topics"] for question in topic["questions"]}
+    long = {name: len(text.split()) for name, text in openings.items() if len(text.split()) > OPENING_WORDS}
+    assert not long, f"answers whose first paragraph runs past {OPENING_WORDS} words: {long}"
+    assert not [name for name, text in openings.items() if text.startswith(("```", "-", "1.", "|"))], \
+        "an answer opens with prose, not a list, table or code"

@@ -1,6 +1,7 @@
 """Page markers: ``[[name]]`` in the Markdown, filled in from the build record and the Q&A.
 
-An unknown marker fails the build, naming the ones there are.
+An unknown marker fails the build, naming the ones there are. ``\\[[name]]`` is the marker's
+own text, for pages that explain markers.
 """
 
 from __future__ import annotations
@@ -14,14 +15,17 @@ from model_build.output import BuildRecord
 from site_hooks.model_facts import MODEL_URL, model_values
 from site_hooks.qa import render_qa
 
-MARKER = re.compile(r"\[\[([a-z0-9_]+)\]\]")
+MARKER = re.compile(r"(\\?)\[\[([a-z0-9_]+)\]\]")
 
 
 def replace_markers(markdown: str, values: dict[str, str]) -> str:
     def value(match: re.Match) -> str:
-        if match[1] not in values:
-            raise PluginError(f"Unknown marker [[{match[1]}]]; known: {', '.join(sorted(values))}.")
-        return values[match[1]]
+        escaped, name = match[1], match[2]
+        if escaped:
+            return f"[[{name}]]"
+        if name not in values:
+            raise PluginError(f"Unknown marker [[{name}]]; known: {', '.join(sorted(values))}.")
+        return values[name]
 
     return MARKER.sub(value, markdown)
 

@@ -53,6 +53,9 @@ def model_values(record: BuildRecord, image_url: ImageUrl) -> dict[str, str]:
         "input_side": str(width),
         "input_pixels": f"{height * width * interface.input_shape[2]:,}",
         "augmentation_shift": f"{config.augmentation.max_shift:g}",
+        "augmentation_rotation": f"{config.augmentation.max_rotation:g}",
+        "best_validation_epoch": str(1 + min(range(len(training.history["val_loss"])),
+                                             key=training.history["val_loss"].__getitem__)),
         "input_size": f"{height}×{width}",
         "digit_box": f"{box}×{box}",
         "weights_storage": weights_storage(record.model.quantization),
@@ -69,6 +72,7 @@ def model_values(record: BuildRecord, image_url: ImageUrl) -> dict[str, str]:
         **pooling_arithmetic(record),
         "layer_table": layer_table(record.layers),
         "history_table": history_table(training.history),
+        "learning_curves": learning_curves(training.history),
         "per_class_table": per_class_table(record.per_class_accuracy, record.confusion_matrix),
         "quantization_table": quantization_table(record.encodings, record.model.quantization),
         "confusion_matrix": confusion_table(record.confusion_matrix, interface.class_names),
@@ -77,7 +81,41 @@ def model_values(record: BuildRecord, image_url: ImageUrl) -> dict[str, str]:
         "first_layer_filters": filters_figure(record, image_url),
         "feature_maps": feature_map_figures(record, image_url),
         **fully_connected_values(record),
+        **layer_values(record),
     }
+
+
+def layer_values(record: BuildRecord) -> dict[str, str]:
+    """The layers that are not convolutions or poolings, for their pages: ReLU, batch
+    normalisation, dropout, flatten and the dense output. A marker of a layer the model lacks is
+    left out, so a page that uses it fails the build."""
+    layers, values = record.layers, {}
+    by_type = {kind: [layer for layer in layers if layer.type == kind] for kind in {layer.type for layer in layers}}
+    relus = by_type.get("ReLU", [])
+    values["relu_count"] = str(len(relus))
+    for number, maps in enumerate(record.figures.feature_maps, start=1):
+        values[f"conv{number}_zero_share"] = f"{maps.zero_share:.0%}"
+    values["figure_digit"] = f"test digit {record.figures.digit.index}, a {record.figures.digit.label}"
+    if norms := by_type.get("BatchNormalization"):
+        total = sum(layer.parameters for layer in norms)
+        values |= {"batch_norm_count": str(len(norms)), "batch_norm_parameters": f"{total:,}",
+                   "batch_norm_trained": f"{total // 2:,}",
+                   "batch_norm_momentum": f"{norms[0].settings['momentum']:g}",
+                   "batch_norm_memory": f"{1 / (1 - norms[0].settings['momentum']):.0f}",
+                   "batch_norm_epsilon": f"{norms[0].settings['epsilon']:g}"}
+    if drops := by_type.get("Dropout"):
+        rate, inputs = drops[0].settings["rate"], drops[0].output_shape[-1]
+        values |= {"dropout_rate": f"{rate:.0%}", "dropout_inputs": f"{inputs:,}",
+                   "dropout_dropped": f"{round(rate * inputs):,}", "dropout_scale": f"{1 / (1 - rate):.2f}"}
+    if flats := by_type.get("Flatten"):
+        index = layers.index(flats[0])
+        output = next(layer for layer in layers if layer.name == record.structure.logits_layer)
+        values |= {"flatten_input": shape_text(layers[index - 1].output_shape),
+                   "flatten_output": f"{flats[0].output_shape[-1]:,}",
+                   "output_units": str(output.output_shape[-1]),
+                   "output_parameters": f"{output.parameters:,}",
+                   "output_share": f"{output.parameters / record.parameters:.0%}"}
+    return values
 
 
 # --- Phrases -------------------------------------------------------------------------------------
@@ -298,6 +336,52 @@ def shift_figure(points) -> str:
                      f'y="{y(getattr(last, name)) - 8:.1f}" text-anchor="end">{label}</text>')
     parts.append("</svg>")
     return '<figure class="shift-figure">' + "".join(parts) + "</figure>\n"
+
+
+def learning_curves(history: dict[str, tuple[float, ...]]) -> str:
+    """The training run's loss and accuracy per epoch, training against validation, as two inline
+    SVG line charts; each chart's axis spans its own values, so the table gives the exact ones."""
+    charts = []
+    for metric, label, shown in (("loss", "Loss", "{:.2f}"), ("accuracy", "Accuracy", "{:.0%}")):
+        series = {"training": history[metric], "validation": history[f"val_{metric}"]}
+        values = [value for run in series.values() for value in run]
+        low, high = (0.0, max(values) * 1.05) if metric == "loss" else (min(values) - 0.02, 1.0)
+        charts.append(line_chart(f"curves-{metric}", f"{label} per epoch, training and validation", series,
+                                 (low, high), shown))
+    return '<div class="curves">' + "".join(charts) + "</div>\n"
+
+
+def line_chart(name: str, title: str, series: dict[str, tuple[float, ...]], span: tuple[float, float],
+               shown: str) -> str:
+    """Two series over the epochs as an inline SVG chart, labelled at their last point."""
+    width, height, left, bottom, top, right = 300, 200, 44, 36, 12, 12
+    count = max(len(values) for values in series.values())
+    low, high = span
+
+    def x(epoch: int) -> float:
+        return left + (width - left - right) * (epoch - 1) / max(count - 1, 1)
+
+    def y(value: float) -> float:
+        return top + (height - top - bottom) * (high - value) / (high - low)
+
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{name}-title" class="line-chart">'
+             f'<title id="{name}-title">{html.escape(title)}; the table of the training history gives the exact '
+             'figures</title>']
+    for step in range(5):
+        value = low + (high - low) * step / 4
+        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}"/>'
+                     f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{shown.format(value)}</text>')
+    for epoch in range(1, count + 1):
+        parts.append(f'<text x="{x(epoch):.1f}" y="{height - bottom + 16}" text-anchor="middle">{epoch}</text>')
+    parts.append(f'<text x="{(left + width - right) / 2:.0f}" y="{height - 4}" text-anchor="middle">epoch</text>')
+    for number, (label, values) in enumerate(series.items()):
+        points = [(x(epoch), y(value)) for epoch, value in enumerate(values, start=1)]
+        parts.append(f'<polyline class="series-{number}" points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in points)}"/>')
+        parts += [f'<circle class="series-{number}" cx="{a:.1f}" cy="{b:.1f}" r="3"/>' for a, b in points]
+        parts.append(f'<text class="series-{number}-label" x="{points[-1][0] - 4:.1f}" y="{points[-1][1] - 8:.1f}" '
+                     f'text-anchor="end">{label}</text>')
+    parts.append("</svg>")
+    return f'<figure class="line-chart-figure">{"".join(parts)}<figcaption>{html.escape(title)}</figcaption></figure>'
 
 
 # --- Tables --------------------------------------------------------------------------------------

@@ -1,0 +1,63 @@
+"""The glossary: its definition list read into plain-text definitions, and every page given them
+as abbreviations."""
+
+import markdown
+import pytest
+from mkdocs.exceptions import PluginError
+
+from model_build.output import REPOSITORY
+from site_hooks.glossary import forms, load_glossary, with_abbreviations
+
+GLOSSARY = """# Glossary
+
+Words, defined once.
+
+## Layers
+
+ReLU
+:   Rectified linear unit, max(0, x): see [the model](model.md).
+
+feature map
+:   What one *filter* makes of its input,
+    bright where the input looks like its pattern.
+"""
+
+
+def test_the_definition_list_is_read_as_plain_text_definitions():
+    assert load_glossary(GLOSSARY) == {
+        "ReLU": "Rectified linear unit, max(0, x): see the model.",
+        "feature map": "What one filter makes of its input, bright where the input looks like its pattern.",
+    }
+
+
+def test_a_term_takes_its_forms_in_running_text():
+    assert forms("feature map") == ["feature map", "Feature map", "feature maps", "Feature maps"]
+    assert forms("ReLU") == ["ReLU", "ReLUs"]
+    assert forms("logits") == ["logits", "Logits"]
+
+
+@pytest.mark.parametrize(("broken", "complaint"), [
+    (GLOSSARY + "\nReLU\n:   Again.\n", "defined twice"),
+    ("# Glossary\n\n:   A definition of nothing.\n", "without a term"),
+    ("# Glossary\n\nJust prose.\n", "no definitions"),
+])
+def test_a_broken_glossary_fails_the_build_with_the_reason(broken, complaint):
+    with pytest.raises(PluginError, match=complaint):
+        load_glossary(broken)
+
+
+def test_a_page_shows_each_word_of_the_glossary_with_its_definition():
+    page = with_abbreviations("Feature maps go through ReLU, and so does a reluctant one.", load_glossary(GLOSSARY))
+    html = markdown.markdown(page, extensions=["abbr"])
+    assert '<abbr title="What one filter makes of its input, bright where the input looks like its pattern.">' \
+           'Feature maps</abbr>' in html
+    assert '<abbr title="Rectified linear unit, max(0, x): see the model.">ReLU</abbr>' in html
+    assert "reluctant" in html and html.count("<abbr") == 2, "whole words only"
+    assert "*[" not in html, "the definitions themselves are not shown"
+
+
+def test_the_site_glossary_defines_the_layers_the_model_uses():
+    glossary = load_glossary((REPOSITORY / "docs" / "glossary.md").read_text(encoding="utf-8"))
+    assert {"ReLU", "batch normalisation", "dropout", "flatten", "dense layer", "logits", "softmax",
+            "receptive field"} <= glossary.keys()
+    assert all(len(definition.split()) <= 45 for definition in glossary.values()), "a tooltip, not an essay"
