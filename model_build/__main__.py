@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import logging
 import os
 import platform
 import sys
@@ -37,6 +36,7 @@ from model_build.output import (
     write_record,
     write_sample_pixels,
 )
+from model_build.quiet import quiet_tensorflow
 
 QUICK = {"train_limit": 6_000, "epochs": 3, "accuracy_floor": 0.95, "dense_accuracy_floor": 0.85}
 FIGURE_DIGIT = 0  # the test digit whose feature maps the site shows (a 7)
@@ -118,6 +118,7 @@ def build(args: argparse.Namespace, cluster: Cluster | None = None) -> Path | No
     data = load_mnist(args.data)
     # TensorFlow loads only when there is training or exporting to do; a cluster's strategy must
     # exist before TensorFlow does anything else.
+    quiet_tensorflow()
     import tf_keras as keras
 
     strategy = cluster.strategy() if cluster else None
@@ -250,16 +251,8 @@ def check_floor(name: str, model, data, floor: float, how: str) -> None:
                          f"exported. Train longer (--epochs) or lower the floor ({how}).")
 
 
-def quiet_tensorflow() -> None:
-    # The CUDA-enabled wheel logs failed GPU look-ups at start, and reloaded models warn that
-    # their metrics are not built yet; real failures still raise.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    quiet_tensorflow()
     try:
         cluster = cluster_from_environment()
         # Only the chief writes the output; the other workers train and leave.

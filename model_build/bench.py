@@ -11,9 +11,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from model_build.__main__ import build, parse_args, quiet_tensorflow
+from model_build.__main__ import build, parse_args
 from model_build.data import load_mnist
 from model_build.output import REPOSITORY, read_record
+from model_build.quiet import quiet_tensorflow
 
 # The Keras example's recipe: 15 epochs, batch 128, Adam at its default rate, no augmentation.
 BASELINE_EPOCHS = 15

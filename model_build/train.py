@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -182,9 +181,26 @@ def train(make_model: Callable[[], keras.Model], data: Mnist, config: TrainConfi
         epochs=config.epochs,
         steps_per_epoch=steps,
         validation_data=(scale_pixels(x_val), tf.one_hot(y_val, len(CLASS_NAMES))),
-        verbose=1 if sys.stdout.isatty() else 2,
+        verbose=0,
+        callbacks=[EpochProgress()],
     )
     return model, {"history": history.history, "seconds": time.perf_counter() - started}
+
+
+class EpochProgress(keras.callbacks.Callback):
+    """One line per epoch: its figures, its seconds and about how long the rest will take."""
+
+    def on_train_begin(self, logs=None) -> None:
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs=None) -> None:
+        logs, total = logs or {}, self.params["epochs"]
+        elapsed = time.perf_counter() - self.started
+        left = elapsed / (epoch + 1) * (total - epoch - 1)
+        print(f"  epoch {epoch + 1}/{total}: loss {logs.get('loss', float('nan')):.4f}, "
+              f"accuracy {logs.get('accuracy', float('nan')):.2%}, validation accuracy "
+              f"{logs.get('val_accuracy', float('nan')):.2%}; {elapsed:.0f} s so far"
+              + (f", about {left:.0f} s left" if left else ""), flush=True)
 
 
 def predict(model: keras.Model, images: np.ndarray) -> np.ndarray:

@@ -185,6 +185,9 @@ def test_the_notebook_page_shows_its_outputs(site, record):
     assert "Total params: " in text, "the model's summary"
     assert "model.json: " in text and "group1-shard1of1.bin: " in text, "the export's files"
     assert "Traceback (most recent call last)" not in text
+    # What libraries print at start-up is not the reader's business: no warning, no advertisement.
+    for noise in ("Warning", "pkg_resources", "cuDNN", "ydf", "Decision Forests"):
+        assert noise not in text, f"the notebook's page shows {noise!r}"
 
 
 CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from model_build.__main__ import quiet_tensorflow
 from model_build.bench import figures_before, write_report
 from model_build.output import REPOSITORY, model_dir, read_record
+from model_build.quiet import quiet_tensorflow
 from tools import measure
 from tools.nondigits import KINDS
 
