@@ -4,8 +4,11 @@ and our whole build again under other seeds, for the spread its accuracy floor m
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
+import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -113,12 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     ours = bench_ours(args.out / "model")
     rows = [ours, bench_baseline(data)]
     before = figures_before(args.out, "report", ours["hash"])
-    write_report(args.out, "report", report(rows, data.source, before), {"model": ours["hash"], "rows": rows})
+    write_report(args.out, "report", report(rows, data.source, before), {"model": ours["hash"], "rows": rows},
+                 ours["hash"])
     if args.seeds > 1:
         from model_build.config import TrainConfig
 
         seeds = [ours] + [bench_ours(args.out / "model", ours["seed"] + index) for index in range(1, args.seeds)]
-        write_report(args.out, "seeds", seeds_report(seeds, TrainConfig().accuracy_floor), seeds)
+        write_report(args.out, "seeds", seeds_report(seeds, TrainConfig().accuracy_floor), seeds,
+                     ", ".join(row["hash"] for row in seeds))
     return 0
 
 
@@ -134,9 +139,24 @@ def figures_before(folder: Path, name: str, model: str) -> dict | None:
     return json.loads(kept.read_text()) if kept.exists() else None
 
 
-def write_report(folder: Path, name: str, text: str, data) -> None:
-    """A benchmark's report as Markdown and its figures as JSON, side by side; the Markdown printed."""
+def provenance(model: str) -> str:
+    """When, on what machine and with which model a report was measured."""
+    return (f"Measured on {datetime.date.today().isoformat()}, {processor()}, {os.cpu_count()} cores, "
+            f"{platform.system()}; model {model}.")
+
+
+def processor() -> str:
+    cpuinfo = Path("/proc/cpuinfo")
+    names = re.findall(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE) if cpuinfo.exists() else []
+    return names[0].strip() if names else platform.processor() or platform.machine()
+
+
+def write_report(folder: Path, name: str, text: str, data, model: str) -> None:
+    """A benchmark's report as Markdown, its provenance under the title, and its figures as JSON,
+    side by side; the Markdown printed."""
     folder.mkdir(parents=True, exist_ok=True)
+    title, _, rest = text.partition("\n")
+    text = f"{title}\n\n{provenance(model)}\n{rest}"
     (folder / f"{name}.md").write_text(text)
     (folder / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
     print(text)

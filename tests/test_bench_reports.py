@@ -2,6 +2,7 @@
 model before set beside this one."""
 
 import json
+import re
 
 from model_build.bench import figures_before, seeds_report, write_report
 from tools.bench_real_world import report as real_world_report
@@ -32,12 +33,12 @@ def real_world(model: str, photos: float) -> dict:
 
 def test_the_figures_of_the_model_before_are_kept_until_another_model_replaces_them(tmp_path):
     assert figures_before(tmp_path, "real_world", "tfjs-a") is None
-    write_report(tmp_path, "real_world", "", real_world("tfjs-a", 0.96))
+    write_report(tmp_path, "real_world", "# R", real_world("tfjs-a", 0.96), "tfjs-a")
     assert figures_before(tmp_path, "real_world", "tfjs-a") is None  # the same model again: no "before"
     assert figures_before(tmp_path, "real_world", "tfjs-b")["photos"] == 0.96
-    write_report(tmp_path, "real_world", "", real_world("tfjs-b", 0.97))
+    write_report(tmp_path, "real_world", "# R", real_world("tfjs-b", 0.97), "tfjs-b")
     assert figures_before(tmp_path, "real_world", "tfjs-b")["model"] == "tfjs-a"  # rerunning b keeps a
-    write_report(tmp_path, "real_world", "", real_world("tfjs-b", 0.97))
+    write_report(tmp_path, "real_world", "# R", real_world("tfjs-b", 0.97), "tfjs-b")
     assert figures_before(tmp_path, "real_world", "tfjs-c")["model"] == "tfjs-b"
     assert json.loads((tmp_path / "real_world.before.json").read_text())["photos"] == 0.97
 
@@ -53,3 +54,12 @@ def test_the_real_world_report_sets_the_model_before_beside_this_one():
     alone = real_world_report(real_world("tfjs-b", 0.94))
     assert "no model before it has been measured here" in alone
     assert "| 94.0% | – | ≥ 95% | **not yet** |" in alone
+
+
+def test_a_report_says_when_where_and_with_which_model_it_was_measured(tmp_path):
+    write_report(tmp_path, "page", "# Benchmark: the page\n\n| a | b |\n", {"x": 1}, "tfjs-0123456789ab")
+    text = (tmp_path / "page.md").read_text()
+    title, blank, measured, *rest = text.splitlines()
+    assert title == "# Benchmark: the page" and blank == ""
+    assert re.fullmatch(r"Measured on 20\d\d-\d\d-\d\d, .+, \d+ cores, \w+; model tfjs-0123456789ab\.", measured)
+    assert rest == ["", "| a | b |"]

@@ -177,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
                       "explorers": explorer_rows(browser, base, args.site / "assets" / "bundle"),
                       "occlusion": occlusion(browser, base)}
         browser.close()
-    write_report(args.out, "explorers", report(result, read_record()), result)
+    record = read_record()
+    write_report(args.out, "explorers", report(result, record), result, record.model.folder)
     return 0
 
 

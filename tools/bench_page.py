@@ -369,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
                 "uploads": hostile_uploads(browser, demo, root),
             }
         browser.close()
-    write_report(args.out, "page", report(result), result)
+    write_report(args.out, "page", report(result), result, exported.name)
     return 0
 
 

@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     quiet_tensorflow()
     result = measure_all()
     before = figures_before(args.out, "real_world", result["model"])
-    write_report(args.out, "real_world", report(result, before), result)
+    write_report(args.out, "real_world", report(result, before), result, result["model"])
     return 0
 
 
