@@ -94,6 +94,20 @@ class Stages:
         return ", ".join(f"{name} {seconds:.0f} s" for name, seconds in self.seconds.items())
 
 
+@dataclasses.dataclass(frozen=True)
+class BuildOptions:
+    """What one build is asked for: where its output goes, the training configuration, the data."""
+
+    out: Path
+    config: TrainConfig = dataclasses.field(default_factory=TrainConfig)
+    data: Path | None = None  # local MNIST; None: the pinned PyPI copy
+    force: bool = False  # retrain even if the output is up to date
+
+
+def options_from(args: argparse.Namespace) -> BuildOptions:
+    return BuildOptions(out=args.out, config=config_from(args), data=args.data, force=args.force)
+
+
 def config_from(args: argparse.Namespace) -> TrainConfig:
     overrides = dict(QUICK) if args.quick else {}
     for name in ("epochs", "seed", "accuracy_floor"):
@@ -102,20 +116,20 @@ def config_from(args: argparse.Namespace) -> TrainConfig:
     return dataclasses.replace(TrainConfig(), **overrides)
 
 
-def build(args: argparse.Namespace, cluster: Cluster | None = None) -> Path | None:
-    """Train, check and export into ``args.out``; on a ``cluster``, train with the other workers,
+def build(options: BuildOptions, cluster: Cluster | None = None) -> Path | None:
+    """Train, check and export into ``options.out``; on a ``cluster``, train with the other workers,
     and only the chief (worker 0) checks and exports. Returns the output folder, None on the others."""
-    config = config_from(args)
-    training_key, export_key = cache_keys(config, data_checksum(args.data))
+    config = options.config
+    training_key, export_key = cache_keys(config, data_checksum(options.data))
     if cluster:
         print(f"Worker {cluster.index} of {len(cluster.workers)} ({', '.join(cluster.workers)}): a cluster run "
               "always trains.")
-    elif not args.force and is_up_to_date(args.out, export_key):
-        print(f"Model is up to date in {args.out}; not retraining (pass --force to retrain).")
-        return args.out
+    elif not options.force and is_up_to_date(options.out, export_key):
+        print(f"Model is up to date in {options.out}; not retraining (pass --force to retrain).")
+        return options.out
 
     stages = Stages()
-    data = load_mnist(args.data)
+    data = load_mnist(options.data)
     # TensorFlow loads only when there is training or exporting to do; a cluster's strategy must
     # exist before TensorFlow does anything else.
     quiet_tensorflow()
@@ -128,11 +142,11 @@ def build(args: argparse.Namespace, cluster: Cluster | None = None) -> Path | No
 
     stages.done("data and libraries")
     started = time.perf_counter()
-    previous = None if args.force or cluster else reusable_training(args.out, training_key)
+    previous = None if options.force or cluster else reusable_training(options.out, training_key)
     if previous:
-        print(f"Training inputs are unchanged: exporting the models trained before ({args.out / KERAS_FILE}).")
+        print(f"Training inputs are unchanged: exporting the models trained before ({options.out / KERAS_FILE}).")
         (model, training), (dense, dense_training) = (
-            (keras.models.load_model(args.out / name), kept) for name, kept in zip((KERAS_FILE, DENSE_KERAS_FILE),
+            (keras.models.load_model(options.out / name), kept) for name, kept in zip((KERAS_FILE, DENSE_KERAS_FILE),
                                                                                    previous, strict=True))
     else:
         from model_build.train import dense_config, training_inputs
@@ -154,7 +168,7 @@ def build(args: argparse.Namespace, cluster: Cluster | None = None) -> Path | No
     check_floor("fully connected network", dense, data, config.dense_accuracy_floor, "its floor in config.py")
     stages.done("floors")
 
-    with staged_directory(args.out) as stage:
+    with staged_directory(options.out) as stage:
         print("Converting the CNN to TensorFlow.js and checking each weight encoding on the test set ...")
         chosen, encodings = export.export_smallest_faithful(model, stage, data.x_test, data.y_test)
         print("... and the fully connected network:")
@@ -213,10 +227,10 @@ def build(args: argparse.Namespace, cluster: Cluster | None = None) -> Path | No
         )
         write_record(stage, record)
     stages.done("record and figures")
-    print(f"Exported {args.out / record.model.path} ({record.test_accuracy:.4%} test accuracy) and "
-          f"{args.out / record.dense.model.path} ({record.dense.test_accuracy:.4%}) in {record.build_seconds:.0f} s")
+    print(f"Exported {options.out / record.model.path} ({record.test_accuracy:.4%} test accuracy) and "
+          f"{options.out / record.dense.model.path} ({record.dense.test_accuracy:.4%}) in {record.build_seconds:.0f} s")
     print(f"Seconds per stage: {stages}")
-    return args.out
+    return options.out
 
 
 def trained(make_model, data, config: TrainConfig, inputs, extra_seconds: float = 0, strategy=None):
@@ -252,12 +266,12 @@ def check_floor(name: str, model, data, floor: float, how: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    options = options_from(parse_args(argv))
     try:
         cluster = cluster_from_environment()
         # Only the chief writes the output; the other workers train and leave.
-        with build_lock(args.out) if cluster is None or cluster.is_chief else contextlib.nullcontext():
-            build(args, cluster)
+        with build_lock(options.out) if cluster is None or cluster.is_chief else contextlib.nullcontext():
+            build(options, cluster)
     except (DataError, BuildError, ClusterError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -4,6 +4,7 @@ and our whole build again under other seeds, for the spread its accuracy floor m
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import json
 import os
@@ -14,7 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from model_build.__main__ import build, parse_args
+from model_build.__main__ import BuildOptions, build
+from model_build.config import TrainConfig
 from model_build.data import load_mnist
 from model_build.output import REPOSITORY, read_record
 from model_build.quiet import quiet_tensorflow
@@ -28,7 +30,6 @@ def bench_baseline(data) -> dict:
     import tf_keras as keras
 
     from model_build import export
-    from model_build.config import TrainConfig
     from model_build.model import build_baseline
     from model_build.train import predict, train
 
@@ -48,8 +49,8 @@ def bench_baseline(data) -> dict:
 
 
 def bench_ours(out: Path, seed: int | None = None) -> dict:
-    record = read_record(build(parse_args(["--out", str(out), "--force",
-                                           *(["--seed", str(seed)] if seed is not None else [])])))
+    config = TrainConfig() if seed is None else dataclasses.replace(TrainConfig(), seed=seed)
+    record = read_record(build(BuildOptions(out=out, config=config, force=True)))
     return {
         "model": f"digit_cnn, {record.model.folder}",
         "hash": record.model.folder,
@@ -119,8 +120,6 @@ def main(argv: list[str] | None = None) -> int:
     write_report(args.out, "report", report(rows, data.source, before), {"model": ours["hash"], "rows": rows},
                  ours["hash"])
     if args.seeds > 1:
-        from model_build.config import TrainConfig
-
         seeds = [ours] + [bench_ours(args.out / "model", ours["seed"] + index) for index in range(1, args.seeds)]
         write_report(args.out, "seeds", seeds_report(seeds, TrainConfig().accuracy_floor), seeds,
                      ", ".join(row["hash"] for row in seeds))

@@ -14,7 +14,7 @@ import pytest
 from conftest import add_axe, watched_page
 from playwright.sync_api import Page, expect
 
-from tools.bench_real_world import BRUSH  # the demo's brush, to find digits before the page opens
+from site_hooks.drawing_pad import BRUSH_WIDTH as BRUSH  # to find digits before the page opens
 from tools.handwriting import brush_width, draw, replay, traced_number
 from tools.hostile import hostile_files
 from tools.static_server import SUBPATH, serve

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from model_build.strokes import thin
+from site_hooks.drawing_pad import BRUSH_WIDTH as BRUSH
 from tools.handwriting import depth, ink, outline, render, strokes, traced_digit
-
-BRUSH = 0.08  # a share of the pad, as the demo page states its brush
 
 
 def test_a_thick_bar_thins_to_one_stroke_along_its_middle():

@@ -20,6 +20,7 @@ from pathlib import Path
 from model_build.bench import write_report
 from model_build.output import REPOSITORY, BuildRecord, read_record
 from site_hooks.bundle import build_bundle
+from tools import budgets
 from tools.chromium import system_chromium
 from tools.static_server import SUBPATH, serve
 
@@ -38,7 +39,8 @@ EXPLORERS = {
         ("temperature", [0.5, 2, 5, 1]), ("label", [0, 3, 7])]),
     "shift-explorer": ("concepts/volumes/", "shift_view.js", [("shift-x", [1, 3, -4, 0]), ("shift-y", [2, -2, 5, 0])]),
 }
-BUDGETS = {"js_gzip_kb": 30, "update_ms": 16, "occlusion_ms": 300, "fc_weights_kb": 80}
+BUDGETS = {"js_gzip_kb": budgets.EXPLORER_JS_GZIP_KB, "update_ms": budgets.EXPLORER_UPDATE_MS,
+           "occlusion_ms": budgets.OCCLUSION_MS, "fc_weights_kb": budgets.FC_WEIGHTS_KB}
 
 TIME_A_CHANGE = """async ([id, name, value]) => {
   const control = document.getElementById(id).querySelector(`[name="${name}"]`);

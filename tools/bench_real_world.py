@@ -23,7 +23,8 @@ import numpy as np
 from model_build.bench import figures_before, write_report
 from model_build.output import REPOSITORY, model_dir, read_record
 from model_build.quiet import quiet_tensorflow
-from tools import measure
+from site_hooks.drawing_pad import BRUSH_WIDTH as BRUSH
+from tools import measure, targets
 from tools.nondigits import KINDS
 
 PHOTOS = 1_000
@@ -31,10 +32,8 @@ STYLED = 1_000  # digits of the test set's second half (indices 5,000 to 9,999),
 NUMBERS = 1_000
 NON_DIGITS = 1_000
 OTHER_NUMBERS = 400  # numbers of the other writers' digits, per way of writing them
-BRUSH = 0.08  # the demo's brush, a share of the pad's height
-
-TARGETS = {"photos": 0.95, "photo gap": 0.02, "style": 0.98, "numbers": 0.97, "non-digits": 0.05,
-           "abstentions": 0.01}
+TARGETS = {"photos": targets.PHOTOS, "photo gap": targets.PHOTO_GAP, "style": targets.STYLE,
+           "numbers": targets.NUMBERS, "non-digits": targets.NON_DIGITS, "abstentions": targets.ABSTENTIONS}
 
 
 def measure_all() -> dict:

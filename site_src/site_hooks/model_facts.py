@@ -14,6 +14,7 @@ from mkdocs.exceptions import PluginError
 
 from model_build.output import BuildRecord, Encoding, Layer, TestDigit, Training
 from model_build.structure import Stage, Structure, convolutions_only
+from site_hooks.drawing_pad import BRUSH_WIDTH
 
 # Where the build's published files land in the site.
 MODEL_URL = "model"
@@ -53,6 +54,7 @@ def model_values(record: BuildRecord, image_url: ImageUrl) -> dict[str, str]:
         "input_side": str(width),
         "input_pixels": f"{height * width * interface.input_shape[2]:,}",
         "augmentation_shift": f"{config.augmentation.max_shift:g}",
+        "brush_width": f"{BRUSH_WIDTH:g}",
         "augmentation_rotation": f"{config.augmentation.max_rotation:g}",
         "best_validation_epoch": str(1 + min(range(len(training.history["val_loss"])),
                                              key=training.history["val_loss"].__getitem__)),
