@@ -34,7 +34,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL_DIR = REPOSITORY / "build" / "model"
 
 RECORD_FILE = "metrics.json"
-RECORD_VERSION = 13  # raise it whenever a field changes meaning, appears or goes
+RECORD_VERSION = 14  # raise it whenever a field changes meaning, appears or goes
 # The trained float32 models, for re-exports and the notebook; not published.
 KERAS_FILE = "keras/digit_cnn.keras"
 DENSE_KERAS_FILE = "keras/digit_dense.keras"
@@ -57,33 +57,72 @@ class RecordError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Preprocessing:
-    """How the browser turns a picture into the model's input (model_build/preprocess.py)."""
+class Framing:
+    """One digit's ink framed as MNIST framed its digits, then scaled for the network."""
 
-    image_size: int
-    digit_box: int
-    mass_centre: float
-    ink_threshold: float
-    noise_spreads: float
-    pixel_scale: float
+    image_size: int  # the network's input, pixels a side
+    digit_box: int  # the digit scaled to fit a box this many pixels a side
+    mass_centre: float  # its centre of mass placed at this pixel position, across and down
+    ink_threshold: float  # ink above this counts for the box around the digit
+    pixel_scale: float  # ink (0 to 255) times this is the network's input
     ink: Literal["light-on-dark"]
     centring: Literal["centre-of-mass"]
-    paper_blocks: int
-    uneven_light: float
-    darkest_paper: float
-    spanning: float
-    line_width: float
-    strong: float
-    near: float
-    wide: float
-    cuts: int
-    most_cuts: int
-    cut_widths: tuple[float, float]
-    part: float
-    part_gap: float
-    small: float
-    speck: float
-    most_digits: int
+
+
+@dataclass(frozen=True)
+class PaperStage:
+    """Ink measured against the paper around it."""
+
+    grain_spreads: float  # within this many standard deviations of the paper's level is paper grain
+    light_blocks: int  # the paper's level is measured on about this many blocks along the longer side
+    uneven_light: float  # where that level varies by more, ink is measured against the local level
+    darkest_paper: float  # paper is never darker than this share of the brightest paper: ink is
+
+
+@dataclass(frozen=True)
+class PiecesStage:
+    """Which connected pieces of ink make the writing."""
+
+    line_span: float  # ink reaching across this share of a picture is a ruled line or the paper's edge
+    line_thickness: float  # such a line at most this share of the picture thick is taken out
+    faintest: float  # a piece less dark than this share of the darkest is a shadow or a fold
+    reach: float  # the writing takes in every piece within this many times its own size
+
+
+@dataclass(frozen=True)
+class GroupingStage:
+    """The writing's pieces grouped into digits, left to right; wide marks cut into several."""
+
+    overlap: float  # a piece joins a digit it overlaps across by this share of the narrower one's width
+    part_height: float  # a piece at most this share of a digit's height beside it is part of it ...
+    part_gap: float  # ... when it comes within this share of the taller one's height
+    touching_aspect: float  # a mark wider than this many times its height may be digits that touch
+    cut_candidates: int  # it may be cut at up to this many columns of least ink ...
+    cut_spacing: float  # ... at least this share of its height apart ...
+    most_cuts: int  # ... at this many of them at most ...
+    cut_widths: tuple[float, float]  # ... each part between these shares of its height wide
+
+
+@dataclass(frozen=True)
+class RejectionStage:
+    """What is found but not read as a digit."""
+
+    least_height: float  # a group shorter than this share of the tallest, or with less than its cube
+    #                      of the heaviest group's ink, is a dot or a dash beside the digits
+    speck_height: float  # a group shorter than this share of the picture's shorter side is a speck
+    most_digits: int  # more digits than this in a row: ruled or squared paper, or writing
+
+
+@dataclass(frozen=True)
+class Preprocessing:
+    """How the browser turns a picture into the model's inputs (model_build/preprocess.py), stage by
+    stage: paper, pieces, grouping, rejection, then each digit's framing."""
+
+    framing: Framing
+    paper: PaperStage
+    pieces: PiecesStage
+    grouping: GroupingStage
+    rejection: RejectionStage
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,25 @@
 """Reference preprocessing: a picture of a digit, or of a number, to the 28x28 inputs MNIST would
-have made of its digits.
+have made of its digits. One pipeline, ``read_picture``, top down, each stage with parameters of
+its own (``Preprocessing``, defined with the build's output in model_build/output.py):
 
-First the ink: the paper's level is taken off, locally where the light is uneven (a photo's
-bright and dark sides, a shadow), and with it the paper's grain. Then the digits: the ink is cut
-into connected pieces; lines and edges that cross the picture, and specks away from the
-writing, are left out; the rest is grouped into digits from left to right, the pieces of one
-digit being those that overlap across. Each digit then follows MNIST's recipe: crop to its ink,
-scale to fit a 20x20 box keeping the aspect ratio, and place the result in the 28x28 image so
-that its centre of mass falls on the centre.
+1. Paper (``to_ink``): the paper's level is taken off, locally where the light is uneven (a
+   photo's bright and dark sides, a shadow), and with it the paper's grain.
+2. Pieces (``without_lines``, ``writing``): the ink is cut into connected pieces; lines and edges
+   that cross the picture, pieces fainter than the writing, and specks away from it are left out.
+3. Grouping (``digits_of``): the rest is grouped into digits from left to right, the pieces of one
+   digit being those that overlap across; each gets a verdict, one digit or a mark that may be
+   digits that touch, which is then also cut where its ink is thinnest (``cuttings``).
+4. Rejection (``digits_of``, ``read_picture``): groups too short or too light beside the others,
+   specks, and more digits in a row than a number has are not read, and the reason is kept.
+5. Framing (model_build/framing.py): each digit follows MNIST's recipe: crop to its ink, scale to
+   fit a 20x20 box keeping the aspect ratio, and place it in the 28x28 image so that its centre of
+   mass falls on the centre.
 
-The browser runs a port of these steps with the parameters from the model's metadata; the
-tests hold both to the same result, so every step is plain arithmetic that JavaScript repeats
-exactly (no library filters or resampling, rounding half up, loops in the same order).
+What the network's probabilities then make of the digits is model_build/reading.py's rule. The
+browser runs a port of both (site_src/js/preprocess.js, reading.js) with the parameters from the
+model's metadata; tests hold them to the same result, so every step is plain arithmetic that
+JavaScript repeats exactly (no library filters or resampling, rounding half up, loops in the same
+order).
 """
 
 from __future__ import annotations
@@ -19,69 +27,38 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from itertools import combinations
+from typing import Literal, NamedTuple
 
 import numpy as np
 from scipy import ndimage
 
 from model_build.data import DIGIT_BOX, IMAGE_SIZE, MASS_CENTRE, PIXEL_SCALE
 from model_build.framing import INK_THRESHOLD, ink_box, mnist_like, round_half_up
-from model_build.output import Preprocessing
+from model_build.output import Framing, GroupingStage, PaperStage, PiecesStage, Preprocessing, RejectionStage
 
-# Paper grain: anything within this many standard deviations of the paper's level is paper.
-NOISE_SPREADS = 6
 MAD_TO_SIGMA = 1.4826  # median absolute deviation to standard deviation, for normal noise
-# The paper's level is measured on a grid of about this many blocks along the longer side; where
-# it varies by more than UNEVEN_LIGHT across the picture, ink is measured against the local level.
-PAPER_BLOCKS = 24
-UNEVEN_LIGHT = 0.08
-# Paper is never darker than DARKEST_PAPER times the brightest paper in the picture: what is, is
-# ink, however wide (a block, a blot), not a shadow.
-DARKEST_PAPER = 0.5
-# Ink reaching across this share of a picture's width or height is a ruled line or the paper's
-# edge (not on the drawing pad, which has neither). A line at most LINE_WIDTH of the picture thick
-# is taken out, and whatever touches it kept.
-SPANNING = 0.9
-LINE_WIDTH = 0.05
-# The writing is made of the pieces of ink at least STRONG times as dark as the darkest (fainter
-# ones are shadows and folds): it starts from the heaviest of them, and takes in every one within
-# NEAR times its size.
-STRONG = 0.5
-NEAR = 1.0
-# A mark wider than WIDE times its height may be digits that touch: it is read whole and, cut at
-# up to MOST_CUTS of the CUTS columns of least ink, as two to four digits, each between
-# CUT_WIDTHS times the mark's height wide; the reading the network is surer of wins
-# (``split_choice``). One less than SMALL times as tall as the
-# tallest, or with less than SMALL cubed times the ink of the heaviest (a thin 1 beside bold
-# digits has about a tenth of their ink), is a dot or a dash beside the digits; one less tall
-# than SPECK times the picture's shorter side is a speck.
-WIDE = 1.0
-CUTS = 6
-MOST_CUTS = 3
-CUT_WIDTHS = (0.25, 1.2)
-# A piece at most PART times as tall as a digit that it overlaps across, or comes within PART_GAP
-# of the digit's height of, is part of that digit: the bar of a 5 lifted off its body, the stem of
-# a 4 or a 9 drawn apart. Digits of a number are about as tall as one another.
-PART = 0.6
-PART_GAP = 0.05
-# More digits than a number on the pad may have: ruled or squared paper, or writing.
-MOST_DIGITS = 8
-SMALL = 0.4
-SPECK = 0.06
+
+# The parameters of each stage, as the browser's port receives them in the model's metadata.
+# Each field is explained where its stage is defined (model_build/output.py).
+REFERENCE = Preprocessing(
+    framing=Framing(image_size=IMAGE_SIZE, digit_box=DIGIT_BOX, mass_centre=MASS_CENTRE,
+                    ink_threshold=INK_THRESHOLD, pixel_scale=PIXEL_SCALE, ink="light-on-dark",
+                    centring="centre-of-mass"),
+    paper=PaperStage(grain_spreads=6, light_blocks=24, uneven_light=0.08, darkest_paper=0.5),
+    # A thin 1 beside bold digits has about a tenth of their ink: the rejection's cube keeps it.
+    pieces=PiecesStage(line_span=0.9, line_thickness=0.05, faintest=0.5, reach=1.0),
+    grouping=GroupingStage(overlap=0.5, part_height=0.6, part_gap=0.05, touching_aspect=1.0, cut_candidates=6,
+                           cut_spacing=0.1, most_cuts=3, cut_widths=(0.25, 1.2)),
+    rejection=RejectionStage(least_height=0.4, speck_height=0.06, most_digits=8),
+)
 
 
 def reference_preprocessing() -> Preprocessing:
     """These steps' parameters, as the browser's port receives them in the model's metadata."""
-    return Preprocessing(image_size=IMAGE_SIZE, digit_box=DIGIT_BOX, mass_centre=MASS_CENTRE,
-                         ink_threshold=INK_THRESHOLD, noise_spreads=NOISE_SPREADS, pixel_scale=PIXEL_SCALE,
-                         ink="light-on-dark", centring="centre-of-mass", paper_blocks=PAPER_BLOCKS,
-                         uneven_light=UNEVEN_LIGHT, darkest_paper=DARKEST_PAPER, spanning=SPANNING,
-                         line_width=LINE_WIDTH, strong=STRONG, near=NEAR, wide=WIDE, cuts=CUTS, most_cuts=MOST_CUTS,
-                         cut_widths=CUT_WIDTHS, part=PART, part_gap=PART_GAP, small=SMALL, speck=SPECK,
-                         most_digits=MOST_DIGITS)
+    return REFERENCE
 
 
-def to_ink(grey: np.ndarray, noise_spreads: float = NOISE_SPREADS, paper_blocks: int = PAPER_BLOCKS,
-           darkest_paper: float = DARKEST_PAPER, uneven_light: float = UNEVEN_LIGHT) -> np.ndarray:
+def to_ink(grey: np.ndarray, paper: PaperStage = REFERENCE.paper) -> np.ndarray:
     """Grey levels in [0, 1] to ink in [0, 1], whichever way round the picture is.
 
     The border of a picture of a digit is mostly paper: when it is brighter than the middle of
@@ -92,18 +69,18 @@ def to_ink(grey: np.ndarray, noise_spreads: float = NOISE_SPREADS, paper_blocks:
     """
     grey = np.asarray(grey, dtype=np.float64)
     light = grey if np.median(_border(grey)) > 0.5 else 1.0 - grey  # paper light, ink dark
-    paper = paper_level(light, paper_blocks, darkest_paper)
-    if paper.max() - paper.min() <= uneven_light:
+    level_of_paper = paper_level(light, paper.light_blocks, paper.darkest_paper)
+    if level_of_paper.max() - level_of_paper.min() <= paper.uneven_light:
         ink, sample = 1.0 - light, _border(1.0 - light)
     else:
-        ink = np.clip(1.0 - light / np.maximum(paper, 1e-6), 0.0, 1.0)
+        ink = np.clip(1.0 - light / np.maximum(level_of_paper, 1e-6), 0.0, 1.0)
         sample = ink.ravel()
     level = np.median(sample)
-    floor = level + noise_spreads * MAD_TO_SIGMA * np.median(np.abs(sample - level))
+    floor = level + paper.grain_spreads * MAD_TO_SIGMA * np.median(np.abs(sample - level))
     return np.clip((ink - floor) / max(1.0 - floor, 1e-6), 0.0, 1.0)
 
 
-def paper_level(light: np.ndarray, blocks: int = PAPER_BLOCKS, darkest: float = DARKEST_PAPER) -> np.ndarray:
+def paper_level(light: np.ndarray, blocks: int, darkest: float) -> np.ndarray:
     """The paper's brightness around each pixel of ``light`` (paper light, ink dark).
 
     The brightest pixel of each block is paper, as strokes are narrower than a block; the
@@ -180,9 +157,9 @@ class Digit:
 
     labels: tuple[int, ...]
     box: tuple[int, int, int, int]
-    wide: bool  # so wide for its height that it may be digits that touch
-    # For a wide one, after ``read_picture``: the inputs of the parts it may be cut into, and each
-    # way of cutting it, as the indices of its parts from left to right.
+    verdict: Literal["one", "touching"]  # one digit, or so wide for its height that it may be several
+    # For one that may be several, after ``read_picture``: the inputs of the parts it may be cut
+    # into, and each way of cutting it, as the indices of its parts from left to right.
     parts: tuple[np.ndarray, ...] = ()
     splits: tuple[tuple[int, ...], ...] = ()
 
@@ -190,6 +167,8 @@ class Digit:
 # Why a picture holds no digit: nothing in it, only lines or edges across it, only specks, or
 # more marks in a row than a number has.
 BLANK, LINES, SPECKS, MANY = "blank", "lines", "specks", "many"
+# A digit's verdict: one digit, or a mark that may be digits that touch (read whole and cut).
+ONE, TOUCHING = "one", "touching"
 
 
 def label_pieces(mask: np.ndarray) -> tuple[np.ndarray, int]:
@@ -225,8 +204,8 @@ def _gap(first: tuple[int, int, int, int], second: tuple[int, int, int, int]) ->
     return max(second[0] - first[2], first[0] - second[2], second[1] - first[3], first[1] - second[3], 0)
 
 
-def without_lines(ink: np.ndarray, labels: np.ndarray, pieces: list[Piece], spanning: float = SPANNING,
-                  line_width: float = LINE_WIDTH) -> np.ndarray | None:
+def without_lines(ink: np.ndarray, labels: np.ndarray, pieces: list[Piece],
+                  stage: PiecesStage = REFERENCE.pieces) -> np.ndarray | None:
     """``ink`` with the ruled lines that cross it taken out, and what touches them kept; None when
     no line crosses it. A line is a piece that spans the picture one way (not both, as a grid
     does) and is, across most of its length, a single thin run of ink: where a digit sits on it
@@ -236,12 +215,12 @@ def without_lines(ink: np.ndarray, labels: np.ndarray, pieces: list[Piece], span
     cleared = None
     for piece in pieces:
         top, left, bottom, right = piece.box
-        across, down = right - left >= spanning * width, bottom - top >= spanning * height
+        across, down = right - left >= stage.line_span * width, bottom - top >= stage.line_span * height
         if across == down:
             continue
         # Along a line that runs down the picture, rows play the part of columns.
         own = labels[top:bottom, left:right] == piece.label
-        band = _line_band(own if across else own.T, line_width * (height if across else width))
+        band = _line_band(own if across else own.T, stage.line_thickness * (height if across else width))
         if band is None:
             continue
         cleared = ink.copy() if cleared is None else cleared
@@ -281,14 +260,14 @@ def _line_band(own: np.ndarray, thickest: float) -> np.ndarray | None:
     return own & near
 
 
-def writing(pieces: list[Piece], height: int, width: int, spanning: float = SPANNING, strong: float = STRONG,
-            near: float = NEAR, drawn: bool = False) -> list[Piece]:
+def writing(pieces: list[Piece], height: int, width: int, stage: PiecesStage = REFERENCE.pieces,
+            drawn: bool = False) -> list[Piece]:
     """The pieces that make the writing: in a picture (not ``drawn`` on the pad), what spans it (a
     ruled line, the paper's edge) left out, and what touches its border (the table beyond) too
     unless nothing else is there; of the rest, the strong pieces: the heaviest, and every one near
     what is taken."""
-    short = [piece for piece in pieces if drawn or (piece.box[2] - piece.box[0] < spanning * height
-                                                    and piece.box[3] - piece.box[1] < spanning * width)]
+    short = [piece for piece in pieces if drawn or (piece.box[2] - piece.box[0] < stage.line_span * height
+                                                    and piece.box[3] - piece.box[1] < stage.line_span * width)]
     inside = [piece for piece in short if drawn or (piece.box[0] > 0 and piece.box[1] > 0 and piece.box[2] < height
                                                     and piece.box[3] < width)]
     candidates = inside or short
@@ -296,14 +275,14 @@ def writing(pieces: list[Piece], height: int, width: int, spanning: float = SPAN
         return []
     # Only strong pieces: a soft shadow or the fold of a page is paper, however large.
     darkest = max(piece.peak for piece in candidates)
-    candidates = [piece for piece in candidates if piece.peak >= strong * darkest]
+    candidates = [piece for piece in candidates if piece.peak >= stage.faintest * darkest]
     first = max(candidates, key=lambda piece: piece.mass)
     taken, box = [first], first.box
     grew = True
     while grew:
         grew = False
         for piece in candidates:
-            reach = near * max(box[2] - box[0], box[3] - box[1])
+            reach = stage.reach * max(box[2] - box[0], box[3] - box[1])
             if piece not in taken and _gap(box, piece.box) <= reach:
                 taken.append(piece)
                 box = _merged(box, piece.box)
@@ -311,13 +290,13 @@ def writing(pieces: list[Piece], height: int, width: int, spanning: float = SPAN
     return sorted(taken, key=lambda piece: piece.label)
 
 
-def digits_of(pieces: list[Piece], height: int, width: int, wide: float = WIDE, small: float = SMALL,
-              speck: float = SPECK, part: float = PART, part_gap: float = PART_GAP) -> list[Digit]:
+def digits_of(pieces: list[Piece], height: int, width: int, grouping: GroupingStage = REFERENCE.grouping,
+              rejection: RejectionStage = REFERENCE.rejection) -> list[Digit]:
     """The pieces grouped into digits, left to right: a piece joins the first digit it overlaps
-    across by at least half of the narrower one's width, or that it comes within ``part_gap`` of
-    the taller's height of across when one of the two is at most ``part`` times as tall as the
-    other. Groups much shorter or lighter than the tallest and the heaviest, and specks, are left
-    out."""
+    across by ``grouping.overlap`` of the narrower one's width, or that it comes within
+    ``part_gap`` of the taller's height of across when one of the two is at most ``part_height``
+    times as tall as the other. Groups much shorter or lighter than the tallest and the heaviest,
+    and specks, are rejected (``rejection``)."""
     labels: list[list[int]] = []
     boxes: list[tuple[int, int, int, int]] = []
     mass_of = {piece.label: piece.mass for piece in pieces}
@@ -326,8 +305,8 @@ def digits_of(pieces: list[Piece], height: int, width: int, wide: float = WIDE, 
             overlap = min(box[3], piece.box[3]) - max(box[1], piece.box[1])
             heights = (box[2] - box[0], piece.box[2] - piece.box[0])
             tall, other = max(heights), min(heights)
-            if 2 * overlap >= min(box[3] - box[1], piece.box[3] - piece.box[1]) or (
-                    overlap >= -part_gap * tall and other <= part * tall):
+            if overlap >= grouping.overlap * min(box[3] - box[1], piece.box[3] - piece.box[1]) or (
+                    overlap >= -grouping.part_gap * tall and other <= grouping.part_height * tall):
                 labels[index].append(piece.label)
                 boxes[index] = _merged(box, piece.box)
                 break
@@ -337,120 +316,107 @@ def digits_of(pieces: list[Piece], height: int, width: int, wide: float = WIDE, 
     masses = [_sum_in_order(np.array([mass_of[label] for label in group])) for group in labels]
     heaviest = max(masses, default=0)
     # The tallest among the groups heavy enough to be digits: specks far apart can make a tall group.
+    small = rejection.least_height
     heavy = [index for index in range(len(boxes)) if masses[index] >= small * small * small * heaviest]
     tallest = max((boxes[index][2] - boxes[index][0] for index in heavy), default=0)
     order = sorted((index for index in heavy if boxes[index][2] - boxes[index][0] >= small * tallest
-                    and boxes[index][2] - boxes[index][0] >= speck * min(height, width)),
+                    and boxes[index][2] - boxes[index][0] >= rejection.speck_height * min(height, width)),
                    key=lambda index: (boxes[index][1], index))
-    return [Digit(tuple(sorted(labels[index])), boxes[index],
-                  boxes[index][3] - boxes[index][1] > wide * (boxes[index][2] - boxes[index][0])) for index in order]
+    def verdict(box: tuple[int, int, int, int]) -> str:
+        return TOUCHING if box[3] - box[1] > grouping.touching_aspect * (box[2] - box[0]) else ONE
+
+    return [Digit(tuple(sorted(labels[index])), boxes[index], verdict(boxes[index])) for index in order]
 
 
-def cut_columns(ink: np.ndarray, cuts: int = CUTS, cut_widths: tuple[float, float] = CUT_WIDTHS) -> list[int]:
-    """Where a wide mark's ink (its box) may be cut between two digits: the ``cuts`` columns with
-    the least ink (summed top to bottom), the leftmost first among equals, at least a tenth of its
-    height (and two columns) apart, and far enough from its ends to leave a digit there; left to
-    right. A cut gives the columns before it to the digit on its left."""
+def cut_columns(ink: np.ndarray, grouping: GroupingStage = REFERENCE.grouping) -> list[int]:
+    """Where a wide mark's ink (its box) may be cut between two digits: the ``cut_candidates``
+    columns with the least ink (summed top to bottom), the leftmost first among equals, at least
+    ``cut_spacing`` of its height (and two columns) apart, and far enough from its ends to leave a
+    digit there; left to right. A cut gives the columns before it to the digit on its left."""
     height, width = ink.shape
-    narrowest = max(1, round_half_up(cut_widths[0] * height))
-    apart = max(2, round_half_up(height / 10))
+    narrowest = max(1, round_half_up(grouping.cut_widths[0] * height))
+    apart = max(2, round_half_up(grouping.cut_spacing * height))
     totals = {column: _sum_in_order(ink[:, column]) for column in range(narrowest, width - narrowest + 1)}
     chosen: list[int] = []
     for column in sorted(totals, key=lambda column: (totals[column], column)):
-        if len(chosen) < cuts and all(abs(column - other) >= apart for other in chosen):
+        if len(chosen) < grouping.cut_candidates and all(abs(column - other) >= apart for other in chosen):
             chosen.append(column)
     return sorted(chosen)
 
 
-def cuttings(ink: np.ndarray, p: Preprocessing) -> tuple[list[tuple[int, int]], list[tuple[int, ...]]]:
+def cuttings(ink: np.ndarray, grouping: GroupingStage, ink_threshold: float) -> tuple[list[tuple[int, int]],
+                                                                                      list[tuple[int, ...]]]:
     """The ways to cut a wide mark's ink into two to ``1 + most_cuts`` digits at its
     ``cut_columns``, each with ink and between ``cut_widths`` times its height wide: the parts
     (columns from, to) and, per way, the indices of its parts from left to right. Fewer cuts
     first, then in the order of the columns."""
     height, width = ink.shape
-    narrowest, widest = p.cut_widths[0] * height, p.cut_widths[1] * height
+    narrowest, widest = grouping.cut_widths[0] * height, grouping.cut_widths[1] * height
     parts: dict[tuple[int, int], int] = {}
     fits: dict[tuple[int, int], bool] = {}
     ways = []
-    columns = cut_columns(ink, p.cuts, p.cut_widths)
-    for count in range(1, p.most_cuts + 1):
+    columns = cut_columns(ink, grouping)
+    for count in range(1, grouping.most_cuts + 1):
         for cuts in combinations(columns, count):
             edges = (0, *cuts, width)
             spans = list(zip(edges, edges[1:], strict=False))
             for span in spans:
                 if span not in fits:
                     fits[span] = (narrowest <= span[1] - span[0] <= widest
-                                  and ink_box(ink[:, span[0]:span[1]], p.ink_threshold) is not None)
+                                  and ink_box(ink[:, span[0]:span[1]], ink_threshold) is not None)
             if all(fits[span] for span in spans):
                 ways.append(tuple(parts.setdefault(span, len(parts)) for span in spans))
     return list(parts), ways
 
 
-def split_choice(whole: np.ndarray, parts: list[np.ndarray], splits: list[tuple[int, ...]]) -> int:
-    """Whether the network reads a wide mark better as one digit (-1) or as the digits of a way of
-    cutting it (its index): the reading whose digits' top probabilities make the largest product
-    wins, the one with fewer cuts when equal. ``whole``: the probabilities of the mark read whole;
-    ``parts``: those of its parts; ``splits``: each way's parts (``cuttings``)."""
-    best, chosen = float(whole.max()), -1
-    for index, split in enumerate(splits):
-        product = 1.0
-        for part in split:
-            product *= float(parts[part].max())
-        if product > best:
-            best, chosen = product, index
-    return chosen
+class Reading(NamedTuple):
+    """What the page makes of a picture: its digits, left to right, each with the input MNIST would
+    have made of it; and, when there are none, why (BLANK, LINES, SPECKS or MANY)."""
+
+    digits: list[tuple[Digit, np.ndarray]]
+    reason: str
 
 
-def read_digits(ink: np.ndarray, p: Preprocessing | None = None,
-                drawn: bool = False) -> tuple[list[tuple[Digit, np.ndarray]], str]:
-    """The digits in ``ink`` (``drawn`` on the pad, or a picture), left to right, each with its
-    own ink (the rest set to 0); and, when there are none, why: BLANK, LINES, SPECKS or MANY."""
-    p = p or reference_preprocessing()
-    labels, count = label_pieces(ink > p.ink_threshold)
+def read_picture(grey: np.ndarray, p: Preprocessing = REFERENCE, drawn: bool = False,
+                 single: bool = False) -> Reading:
+    """A picture's grey levels (or the pad's, when ``drawn``) to its digits: the whole of what the
+    page does before the network reads them, stage by stage. ``single``: all the ink is one digit
+    (the ordinary pad)."""
+    ink = to_ink(grey, p.paper)
+    if single:
+        box = ink_box(ink, p.framing.ink_threshold)
+        found, reason = ([], BLANK) if box is None else ([(Digit((), box, ONE), ink)], "")
+    else:
+        found, reason = _find_digits(ink, p, drawn)
+
+    def framed(own: np.ndarray) -> np.ndarray:
+        f = p.framing
+        return mnist_like(own, f.image_size, f.digit_box, f.mass_centre, f.ink_threshold)
+
+    digits = []
+    for digit, own in found:
+        if digit.verdict == TOUCHING:
+            top, left, bottom, right = digit.box
+            crop = own[top:bottom, left:right]
+            spans, ways = cuttings(crop, p.grouping, p.framing.ink_threshold)
+            digit = replace(digit, parts=tuple(framed(crop[:, start:end]) for start, end in spans), splits=tuple(ways))
+        digits.append((digit, framed(own)))
+    return Reading(digits, reason)
+
+
+def _find_digits(ink: np.ndarray, p: Preprocessing, drawn: bool) -> tuple[list[tuple[Digit, np.ndarray]], str]:
+    """The pieces, the writing among them, the digits it makes; each digit with its own ink."""
+    labels, count = label_pieces(ink > p.framing.ink_threshold)
     pieces = pieces_of(ink, labels, count)
     found_ink = bool(pieces)
-    cleared = None if drawn else without_lines(ink, labels, pieces, p.spanning, p.line_width)
+    cleared = None if drawn else without_lines(ink, labels, pieces, p.pieces)
     if cleared is not None:
         ink = cleared
-        labels, count = label_pieces(ink > p.ink_threshold)
+        labels, count = label_pieces(ink > p.framing.ink_threshold)
         pieces = pieces_of(ink, labels, count)
-    kept = writing(pieces, *ink.shape, p.spanning, p.strong, p.near, drawn)
-    digits = digits_of(kept, *ink.shape, p.wide, p.small, p.speck, p.part, p.part_gap)
-    if len(digits) > p.most_digits:
+    kept = writing(pieces, *ink.shape, p.pieces, drawn)
+    digits = digits_of(kept, *ink.shape, p.grouping, p.rejection)
+    if len(digits) > p.rejection.most_digits:
         return [], MANY
     reason = "" if digits else BLANK if not found_ink else LINES if not kept else SPECKS
     return [(digit, np.where(np.isin(labels, digit.labels), ink, 0.0)) for digit in digits], reason
-
-
-def digit_inputs(grey: np.ndarray, preprocessing: Preprocessing | None = None, drawn: bool = False,
-                 single: bool = False) -> list[tuple[Digit, np.ndarray]]:
-    """A picture's grey levels (or the pad's, when ``drawn``) to its digits, left to right, each
-    with the input MNIST would have made of it: the whole of what the page does with them before
-    the network reads them. ``single``: all the ink is one digit (the ordinary pad)."""
-    return read_picture(grey, preprocessing, drawn, single)[0]
-
-
-def read_picture(grey: np.ndarray, preprocessing: Preprocessing | None = None, drawn: bool = False,
-                 single: bool = False) -> tuple[list[tuple[Digit, np.ndarray]], str]:
-    """``digit_inputs``, with the reason when there are no digits (see ``read_digits``)."""
-    p = preprocessing or reference_preprocessing()
-    ink = to_ink(grey, p.noise_spreads, p.paper_blocks, p.darkest_paper, p.uneven_light)
-    if single:
-        box = ink_box(ink, p.ink_threshold)
-        digits = [] if box is None else [(Digit((), box, False), ink)]
-        reason = "" if digits else BLANK
-    else:
-        digits, reason = read_digits(ink, p, drawn)
-
-    def framed(own: np.ndarray) -> np.ndarray:
-        return mnist_like(own, p.image_size, p.digit_box, p.mass_centre, p.ink_threshold)
-
-    read = []
-    for digit, own in digits:
-        if digit.wide:
-            top, left, bottom, right = digit.box
-            crop = own[top:bottom, left:right]
-            spans, ways = cuttings(crop, p)
-            digit = replace(digit, parts=tuple(framed(crop[:, start:end]) for start, end in spans), splits=tuple(ways))
-        read.append((digit, framed(own)))
-    return read, reason

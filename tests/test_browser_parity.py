@@ -24,7 +24,7 @@ PREDICT_IN_BROWSER = """async ({count, backend}) => {
   const bytes = new Uint8Array(await (await fetch('images.bin')).arrayBuffer());
   const output = tf.tidy(() => {
     const pixels = tf.tensor4d(Float32Array.from(bytes), [count, ...meta.inputShape]);
-    return model.predict(pixels.mul(meta.preprocessing.pixelScale));
+    return model.predict(pixels.mul(meta.preprocessing.framing.pixelScale));
   });
   const probabilities = Array.from(await output.data());
   output.dispose();

@@ -64,7 +64,7 @@ def ambiguous_test_digit(mnist, exported_model, record) -> int:
     """The first MNIST test digit whose traced strokes the model finds ambiguous: its best guess
     well under the claim threshold, so that the canvas's pixels, close to Python's and not equal,
     cannot lift it over. Found for the model at hand, since each training makes its own."""
-    from model_build.preprocess import digit_inputs
+    from model_build.preprocess import read_picture
     from model_build.train import predict
     from tools.handwriting import render, traced_digit
 
@@ -72,9 +72,9 @@ def ambiguous_test_digit(mnist, exported_model, record) -> int:
     for start in range(0, len(mnist.x_test), 200):
         single = {}
         for index in range(start, start + 200):
-            read = digit_inputs(render(traced_digit(mnist.x_test[index], BRUSH), BRUSH), interface.preprocessing,
+            read = read_picture(render(traced_digit(mnist.x_test[index], BRUSH), BRUSH), interface.preprocessing,
                                 drawn=True, single=True)
-            single[index] = read[0][1]
+            single[index] = read.digits[0][1]
         tops = predict(exported_model, np.stack(list(single.values())) * 255).max(axis=1)
         for index, top in zip(single, tops, strict=True):
             if 0.1 < top < 0.8 * interface.claim_threshold:
@@ -329,7 +329,7 @@ def save_grey(grey: np.ndarray, path: Path) -> Path:
 
 def test_photos_and_numbers_are_read_and_what_is_not_a_digit_is_not_claimed(page, site_url, mnist, tmp_path,
                                                                             exported_model, record):
-    from model_build.preprocess import digit_inputs
+    from model_build.preprocess import read_picture
     from model_build.train import predict
     from tools.measure import claims
     from tools.nondigits import non_digit
@@ -341,7 +341,7 @@ def test_photos_and_numbers_are_read_and_what_is_not_a_digit_is_not_claimed(page
     photos = [photo for photo, _ in photo_set(mnist.x_test[:10], mnist.y_test[:10], seed=5)]
     # The page claims what the reference claims, photo by photo (tests/test_real_world.py measures
     # how often that is right, on many more).
-    expected = claims([digit_inputs(grey_levels(photo.rgb), record.interface.preprocessing) for photo in photos],
+    expected = claims([read_picture(grey_levels(photo.rgb), record.interface.preprocessing).digits for photo in photos],
                       lambda inputs: predict(exported_model, inputs * 255), record.interface)
     read = []
     for index, photo in enumerate(photos):
@@ -365,7 +365,7 @@ def test_photos_and_numbers_are_read_and_what_is_not_a_digit_is_not_claimed(page
 
     # Letters, words and doodles: the network was taught to be unsure of marks like these.
     marks = [np.round(non_digit(kind, rng) * 255) / 255 for kind in ("letter", "word", "doodle") for _ in range(3)]
-    expected = claims([digit_inputs(mark, record.interface.preprocessing) for mark in marks],
+    expected = claims([read_picture(mark, record.interface.preprocessing).digits for mark in marks],
                       lambda inputs: predict(exported_model, inputs * 255), record.interface)
     read = []
     for index, mark in enumerate(marks):
@@ -579,7 +579,7 @@ def pixels(page: Page, canvas_id: str) -> np.ndarray:
 
 
 def test_replayed_mnist_handwriting_is_read_as_python_would_read_it(page, site_url, mnist, record):
-    from model_build.preprocess import digit_inputs
+    from model_build.preprocess import read_picture
 
     open_demo(page, site_url)
     classifier = page.locator("#digit-classifier")
@@ -589,8 +589,8 @@ def test_replayed_mnist_handwriting_is_read_as_python_would_read_it(page, site_u
         replay(page, mnist.x_test[index])
         right += classifier.get_attribute("data-prediction") == str(mnist.y_test[index])
         if index < COMPARED:
-            ((_, reference),) = digit_inputs(pixels(page, "digit-canvas"), record.interface.preprocessing, drawn=True,
-                                             single=True)
+            ((_, reference),) = read_picture(pixels(page, "digit-canvas"), record.interface.preprocessing, drawn=True,
+                                             single=True).digits
             largest_difference = max(largest_difference, np.abs(pixels(page, "digit-input") - reference).max())
     # The page shows its input rounded to 256 grey levels.
     assert largest_difference <= 0.5 / 255 + 1e-9

@@ -81,7 +81,8 @@ def test_the_browser_metadata_is_the_interface_in_camel_case():
     interface = sample_record().interface
     metadata = to_metadata(interface)
     assert metadata["inputShape"] == [28, 28, 1] and metadata["claimThreshold"] == 0.75
-    assert metadata["preprocessing"]["digitBox"] == 20
+    assert metadata["preprocessing"]["framing"]["digitBox"] == 20
+    assert metadata["preprocessing"]["grouping"]["cutWidths"] == [0.25, 1.2]
     assert metadata["structure"]["logitsLayer"] == "softmax"
     assert metadata["structure"]["stages"][0]["outputShape"] == [26, 26, 8]
     assert from_metadata(json.loads(json.dumps(metadata))) == interface

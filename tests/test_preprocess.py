@@ -14,13 +14,14 @@ from model_build.framing import area_resize, centre_of_mass, ink_box, mnist_like
 from model_build.output import REPOSITORY, to_metadata
 from model_build.preprocess import (
     MANY,
-    MOST_DIGITS,
+    REFERENCE,
+    TOUCHING,
     cut_columns,
     read_picture,
     reference_preprocessing,
-    split_choice,
     to_ink,
 )
+from model_build.reading import chosen_digits, claim, first_doubtful, split_choice
 from model_build.train import predict
 from tools.nondigits import non_digit_set
 from tools.numbers import number_picture
@@ -28,17 +29,25 @@ from tools.photos import grey_levels, photo_set
 
 SAMPLE = 2_000
 PREPROCESS_JS = REPOSITORY / "site_src" / "js" / "preprocess.js"
+READING_JS = REPOSITORY / "site_src" / "js" / "reading.js"
+MOST_DIGITS = REFERENCE.rejection.most_digits
 RUN_PORT = """
 import {readFileSync} from 'node:fs';
-import {readPicture, splitChoice} from '%s';
-const {pictures, parameters, choices} = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+import {readPicture} from '%s';
+import {chosenDigits, claim, firstDoubtful, splitChoice} from '%s';
+const {pictures, parameters, choices, numbers} = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const results = pictures.map(({grey, width, height, drawn, single}) => {
   const {digits, reason} = readPicture(Float64Array.from(grey), width, height, parameters, drawn, single);
-  return {reason, digits: digits.map(({box, wide, input, parts, splits}) =>
-    ({box, wide, input: Array.from(input), parts: parts.map((part) => Array.from(part)), splits}))};
+  return {reason, digits: digits.map(({box, verdict, input, parts, splits}) =>
+    ({box, verdict, input: Array.from(input), parts: parts.map((part) => Array.from(part)), splits}))};
 });
 const chosen = choices.map(([whole, parts, splits]) => splitChoice(whole, parts, splits));
-console.log(JSON.stringify({results, choices: chosen}));
+const read = numbers.map(({marks, threshold}) => {
+  const digits = marks.flatMap(([whole, parts, splits]) => chosenDigits(whole, parts, splits));
+  return {digits, claim: claim(digits, threshold, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']),
+          doubtful: firstDoubtful(digits, threshold)};
+});
+console.log(JSON.stringify({results, choices: chosen, numbers: read}));
 """
 
 
@@ -162,7 +171,7 @@ def joined_blocks(count: int) -> np.ndarray:
 
 def test_a_wide_mark_offers_cuts_where_its_ink_is_thinnest():
     (digit, _), = read_picture(joined_blocks(2))[0]
-    assert digit.wide and {len(split) for split in digit.splits} >= {2}
+    assert digit.verdict == TOUCHING and {len(split) for split in digit.splits} >= {2}
     columns = cut_columns(to_ink(joined_blocks(2))[20:80, 20:140])
     assert sum(50 <= column <= 70 for column in columns) >= 3, "the bridge, the thinnest ink, is cut first"
 
@@ -270,13 +279,25 @@ def test_the_browser_port_matches_the_reference(tmp_path, mnist):
         splits = [tuple(int(part) for part in rng.integers(0, len(parts), int(rng.integers(2, 5))))
                   for _ in range(int(rng.integers(0, 5)))]
         choices.append((rng.dirichlet(np.ones(10) * 0.3), parts, splits))
+    # Numbers of one to four marks, each read whole or cut, against thresholds around their digits'.
+    numbers = []
+    for _ in range(60):
+        marks = []
+        for _ in range(int(rng.integers(1, 5))):
+            parts = [rng.dirichlet(np.ones(10) * 0.2) for _ in range(int(rng.integers(0, 4)))]
+            splits = [tuple(int(part) for part in rng.integers(0, len(parts), 2)) for _ in range(len(parts) // 2)]
+            marks.append((rng.dirichlet(np.ones(10) * 0.2), parts, splits))
+        numbers.append((marks, float(rng.choice([0.3, 0.5, 0.9]))))
     (tmp_path / "input.json").write_text(json.dumps({
         "pictures": [{"grey": p.ravel().tolist(), "width": p.shape[1], "height": p.shape[0], "drawn": i % 3 == 0,
                       "single": i % 6 == 0} for i, p in enumerate(pictures)],
         "parameters": to_metadata(preprocessing),
         "choices": [(whole.tolist(), [part.tolist() for part in parts], splits) for whole, parts, splits in choices],
+        "numbers": [{"marks": [(whole.tolist(), [part.tolist() for part in parts], splits)
+                               for whole, parts, splits in marks], "threshold": threshold}
+                    for marks, threshold in numbers],
     }))
-    (tmp_path / "run.mjs").write_text(RUN_PORT % PREPROCESS_JS.as_uri())
+    (tmp_path / "run.mjs").write_text(RUN_PORT % (PREPROCESS_JS.as_uri(), READING_JS.as_uri()))
     result = subprocess.run(["node", str(tmp_path / "run.mjs"), str(tmp_path / "input.json")],
                             capture_output=True, text=True, check=True)
     ported = json.loads(result.stdout)
@@ -285,8 +306,8 @@ def test_the_browser_port_matches_the_reference(tmp_path, mnist):
     for index, (picture, read) in enumerate(zip(pictures, ported["results"], strict=True)):
         reference, reason = read_picture(picture, preprocessing, drawn=index % 3 == 0, single=index % 6 == 0)
         assert reason == read["reason"]
-        assert [(list(digit.box), digit.wide, [list(split) for split in digit.splits]) for digit, _ in reference] == \
-            [(digit["box"], digit["wide"], digit["splits"]) for digit in read["digits"]]
+        found = [(list(digit.box), digit.verdict, [list(split) for split in digit.splits]) for digit, _ in reference]
+        assert found == [(digit["box"], digit["verdict"], digit["splits"]) for digit in read["digits"]]
         for (digit, expected), ported_digit in zip(reference, read["digits"], strict=True):
             np.testing.assert_allclose(np.array(ported_digit["input"]).reshape(expected.shape), expected, atol=1e-9)
             for part, ported_part in zip(digit.parts, ported_digit["parts"], strict=True):
@@ -296,4 +317,12 @@ def test_the_browser_port_matches_the_reference(tmp_path, mnist):
     assert several >= 3, "numbers of several digits went through both"
     assert splits >= 3, "wide marks cut in two went through both"
     assert ported["choices"] == [split_choice(whole, parts, splits) for whole, parts, splits in choices]
+    claimed = 0
+    for (marks, threshold), ported_number in zip(numbers, ported["numbers"], strict=True):
+        digits = [digit for whole, parts, splits in marks for digit in chosen_digits(whole, parts, splits)]
+        np.testing.assert_array_equal(np.array(ported_number["digits"]), np.array(digits))
+        assert ported_number["claim"] == claim(digits, threshold, tuple("0123456789"))
+        assert ported_number["doubtful"] == first_doubtful(digits, threshold)
+        claimed += ported_number["claim"] is not None
+    assert 0 < claimed < len(numbers), "numbers claimed and numbers in doubt went through both"
     assert {reason for reason in (read["reason"] for read in ported["results"])} >= {"", "blank"}

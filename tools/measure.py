@@ -15,7 +15,8 @@ from collections.abc import Callable
 import numpy as np
 
 from model_build.output import BuildRecord, ModelInterface
-from model_build.preprocess import Digit, digit_inputs, split_choice
+from model_build.preprocess import Digit, read_picture
+from model_build.reading import chosen_digits, claim
 from tools.handwriting import STYLES, render
 from tools.nondigits import KINDS, non_digit_set
 from tools.numbers import number_picture
@@ -36,11 +37,8 @@ def claims(readings: list[list[tuple[Digit, np.ndarray]]], predict: Predict,
         digits = []
         for digit, _ in read:
             whole = next(probabilities)
-            parts = [next(probabilities) for _ in digit.parts]
-            choice = split_choice(whole, parts, list(digit.splits))
-            digits += [whole] if choice < 0 else [parts[part] for part in digit.splits[choice]]
-        sure = bool(digits) and all(digit.max() >= interface.claim_threshold for digit in digits)
-        results.append("".join(str(int(digit.argmax())) for digit in digits) if sure else None)
+            digits += chosen_digits(whole, [next(probabilities) for _ in digit.parts], list(digit.splits))
+        results.append(claim(digits, interface.claim_threshold, interface.class_names))
     return results
 
 
@@ -51,7 +49,7 @@ def photos_and_scans(images: np.ndarray, labels: np.ndarray, predict: Predict, r
     pairs = photo_set(images, labels, seed)
     shares = []
     for kind in (0, 1):
-        read = claims([digit_inputs(grey_levels(pair[kind].rgb), p) for pair in pairs], predict, interface)
+        read = claims([read_picture(grey_levels(pair[kind].rgb), p).digits for pair in pairs], predict, interface)
         shares.append(float(np.mean([reading == str(label) for reading, label in zip(read, labels, strict=True)])))
     return shares[0], shares[1]
 
@@ -65,7 +63,7 @@ def numbers(images: np.ndarray, labels: np.ndarray, predict: Predict, record: Bu
     pictures, truths = [], []
     for _ in range(count):
         chosen = rng.integers(0, len(labels), int(rng.integers(lengths[0], lengths[1] + 1)))
-        pictures.append(digit_inputs(number_picture([images[index] for index in chosen], rng), p))
+        pictures.append(read_picture(number_picture([images[index] for index in chosen], rng), p).digits)
         truths.append("".join(map(str, labels[chosen])))
     return float(np.mean([reading == truth for reading, truth in zip(claims(pictures, predict, interface), truths,
                                                                        strict=True)]))
@@ -79,7 +77,7 @@ def drawing_styles(images: np.ndarray, labels: np.ndarray, predict: Predict, rec
     interface, p = record.interface, record.interface.preprocessing
     shares = {}
     for name, style in STYLES.items():
-        readings = [digit_inputs(render(*style(image, brush_width, rng)), p, drawn=True, single=True)
+        readings = [read_picture(render(*style(image, brush_width, rng)), p, drawn=True, single=True).digits
                     for image in images]
         shares[name] = float(np.mean([reading == str(label) for reading, label
                                       in zip(claims(readings, predict, interface), labels, strict=True)]))
@@ -91,7 +89,7 @@ def non_digit_claims(predict: Predict, record: BuildRecord, count: int, seed: in
     of how many."""
     interface, p = record.interface, record.interface.preprocessing
     pictures = non_digit_set(count, seed)
-    read = claims([digit_inputs(picture, p) for _, picture in pictures], predict, interface)
+    read = claims([read_picture(picture, p).digits for _, picture in pictures], predict, interface)
     found, totals = Counter(), Counter()
     for (kind, _), reading in zip(pictures, read, strict=True):
         totals[kind] += 1
@@ -103,7 +101,7 @@ def abstentions(images: np.ndarray, labels: np.ndarray, predict: Predict, record
     """MNIST digits as uploads (dark on white): the shares the page claims nothing for, and reads
     wrong."""
     interface, p = record.interface, record.interface.preprocessing
-    read = claims([digit_inputs(1 - image / 255, p) for image in images], predict, interface)
+    read = claims([read_picture(1 - image / 255, p).digits for image in images], predict, interface)
     silent = np.mean([reading is None for reading in read])
     wrong = np.mean([reading not in (None, str(label)) for reading, label in zip(read, labels, strict=True)])
     return float(silent), float(wrong)
@@ -122,7 +120,7 @@ def other_writers(images: np.ndarray, labels: np.ndarray, predict: Predict, reco
     mnist_like = [as_mnist(image) for image in images]
 
     def share(pictures, truths, **how) -> float:
-        read = claims([digit_inputs(picture, p, **how) for picture in pictures], predict, interface)
+        read = claims([read_picture(picture, p, **how).digits for picture in pictures], predict, interface)
         return float(np.mean([reading == truth for reading, truth in zip(read, truths, strict=True)]))
 
     digits = [str(label) for label in labels]

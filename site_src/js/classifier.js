@@ -168,7 +168,7 @@ class Classifier {
   predict(digit) {
     const {inputShape, preprocessing} = this.metadata;
     const started = performance.now();
-    const scale = 255 * preprocessing.pixelScale;
+    const scale = 255 * preprocessing.framing.pixelScale;
     const outputs = tidy(() => {
       let x = tensor(Float32Array.from(digit, (value) => value * scale), [1, ...inputShape]);
       let logits = null;
@@ -192,7 +192,7 @@ class Classifier {
   // ink values in [0, 1]; the result count x classes values, digit by digit.
   probabilitiesOf(digits, count) {
     const {inputShape, preprocessing} = this.metadata;
-    const scale = 255 * preprocessing.pixelScale;
+    const scale = 255 * preprocessing.framing.pixelScale;
     const output = tidy(() => {
       let x = tensor(Float32Array.from(digits, (value) => value * scale), [count, ...inputShape]);
       for (const {linear, activate} of this.network) x = activate(linear(x));

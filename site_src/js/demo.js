@@ -5,7 +5,8 @@ import {rememberDrawing} from './explorers/digits.js';
 import {whyMap} from './explorers/why_view.js';
 import {classifierFor} from './models.js';
 import {pictureGreyLevels} from './picture.js';
-import {BLANK, LINES, MANY, readPicture, splitChoice} from './preprocess.js';
+import {BLANK, LINES, MANY, readPicture} from './preprocess.js';
+import {chosenDigits, claim, firstDoubtful} from './reading.js';
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth'];
 
@@ -24,27 +25,27 @@ function nothingToRead(reason, drawn, numberMode) {
 }
 const WIDE = 4;  // the pad for a number is this many times as wide as it is high: room for eight digits
 
-// What the page says of the digits read, left to right: the digits it claims (any digit below
-// claimThreshold makes it claim none), the lowest confidence, and a sentence that says which digit
-// is in doubt.
+// What the page says of the digits read, left to right: the number it claims (reading.js's rule),
+// the lowest confidence, and a sentence that says which digit is in doubt.
 export function describe(readings, classNames, claimThreshold) {
-  const read = readings.map(({probabilities}) => {
+  const digits = readings.map(({probabilities}) => probabilities);
+  const claimed = claim(digits, claimThreshold, classNames);
+  const doubtful = firstDoubtful(digits, claimThreshold);
+  const read = digits.map((probabilities) => {
     const top = probabilities.indexOf(Math.max(...probabilities));
-    return {name: classNames[top], confidence: probabilities[top], sure: probabilities[top] >= claimThreshold};
+    return {name: classNames[top], confidence: probabilities[top], sure: firstDoubtful([probabilities], claimThreshold) < 0};
   });
   const confidence = Math.min(...read.map((digit) => digit.confidence));
   const percent = (value) => `${Math.round(value * 100)}%`;
-  const doubtful = read.findIndex((digit) => !digit.sure);
   if (read.length === 1) {
-    const [{name, sure}] = read;
-    return sure ? {claim: name, confidence, message: `It looks like ${name} (${percent(confidence)} sure).`}
+    const [{name}] = read;
+    return claimed !== null ? {claim: claimed, confidence, message: `It looks like ${name} (${percent(confidence)} sure).`}
       : {claim: null, confidence, message: `Not sure: perhaps ${name}, at ${percent(confidence)}. A digit from 0 to ` +
          '9 drawn large and alone reads best; the network is taught to be unsure of letters, drawings and blots.'};
   }
-  if (doubtful < 0) {
-    const number = read.map((digit) => digit.name).join('');
-    return {claim: number, confidence,
-            message: `It reads ${number}: ${read.length} digits, each at least ${Math.floor(confidence * 100)}% sure.`};
+  if (claimed !== null) {
+    return {claim: claimed, confidence,
+            message: `It reads ${claimed}: ${read.length} digits, each at least ${Math.floor(confidence * 100)}% sure.`};
   }
   const which = `the ${ORDINALS[doubtful] || `${doubtful + 1}th`} of ${read.length} digits`;
   const guess = read.map((digit) => (digit.sure ? digit.name : '?')).join('');
@@ -64,6 +65,7 @@ export async function mount(view) {
     return;
   }
   const {classNames, preprocessing, claimThreshold} = classifier.metadata;
+  const {imageSize} = preprocessing.framing;
   const {convolutions} = classifier;
   view.showClasses(classNames);
   view.showConvolutions(convolutions);
@@ -83,7 +85,7 @@ export async function mount(view) {
       return [{input, ...classifier.predict(input)}];
     }
     const inputs = digits.flatMap(({input, parts}) => [input, ...parts]);
-    const size = preprocessing.imageSize * preprocessing.imageSize, classes = classNames.length;
+    const size = imageSize * imageSize, classes = classNames.length;
     const batch = new Float64Array(inputs.length * size);
     inputs.forEach((input, index) => batch.set(input, index * size));
     const probabilities = classifier.probabilitiesOf(batch, inputs.length);
@@ -95,16 +97,14 @@ export async function mount(view) {
     };
     return digits.flatMap(({parts, splits}) => {
       const whole = take();
-      const read = parts.map(() => take());
-      const choice = splitChoice(whole.probabilities, read.map((part) => part.probabilities), splits);
-      return choice < 0 ? [whole] : splits[choice].map((part) => read[part]);
+      return chosenDigits(whole, parts.map(() => take()), splits, (reading) => reading.probabilities);
     });
   };
 
   // The digit the bars, the input and the network's insides show: one of a number's, or the only one.
   const showSelected = () => {
     const reading = readings[selected];
-    view.showInput(reading ? reading.input : null, preprocessing.imageSize);
+    view.showInput(reading ? reading.input : null, imageSize);
     // The feature maps take a pass of their own through the network: made when they are shown.
     view.showMaps(reading ? () => (reading.maps ??= classifier.predict(reading.input).maps) : () => null,
                   convolutions);
@@ -112,7 +112,7 @@ export async function mount(view) {
       selected = index;
       showSelected();
     });
-    if (reading) view.showProbabilities(reading.probabilities, Math.max(...reading.probabilities) >= claimThreshold);
+    if (reading) view.showProbabilities(reading.probabilities, firstDoubtful([reading.probabilities], claimThreshold) < 0);
     why.show(reading ? reading.input : null);
   };
 
@@ -129,7 +129,7 @@ export async function mount(view) {
     } else {
       const described = describe(readings, classNames, claimThreshold);
       // The digit in doubt if there is one, else the first.
-      selected = Math.max(0, readings.findIndex(({probabilities}) => Math.max(...probabilities) < claimThreshold));
+      selected = Math.max(0, firstDoubtful(readings.map(({probabilities}) => probabilities), claimThreshold));
       view.showPrediction({...described, probabilities: readings[selected].probabilities, milliseconds,
                            backend: classifier.backend});
       rememberDrawing(readings[0].input);  // for the explorers on the concept pages, in this tab only

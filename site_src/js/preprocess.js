@@ -1,7 +1,9 @@
 // Preprocessing: a picture of a digit, or of a number, to the inputs MNIST would have made of its
-// digits. A port of model_build/preprocess.py, step for step and loop for loop, so that both
-// give the same numbers; the parameters come from the model's metadata. Images are row-major
-// arrays of values in [0, 1].
+// digits, stage by stage (paper, pieces, grouping, rejection, framing). A port of
+// model_build/preprocess.py, step for step and loop for loop, so that both give the same numbers;
+// each stage's parameters come from the model's metadata (preprocessing.paper, .pieces, .grouping,
+// .rejection, .framing), described in model_build/output.py. Images are row-major arrays of values
+// in [0, 1].
 
 const MAD_TO_SIGMA = 1.4826;
 
@@ -23,9 +25,9 @@ function border(image, width, height) {
 // Grey levels to ink, whichever way round the picture is: a bright border means dark ink. Under
 // even light the paper's level and grain (median and spread along the border) are taken off;
 // under uneven light, ink is how much darker a pixel is than the paper around it, and the grain
-// is measured over the whole picture. Anything within noiseSpreads standard deviations of the
+// is measured over the whole picture. Anything within grainSpreads standard deviations of the
 // paper's level is paper.
-export function toInk(grey, width, height, {noiseSpreads, paperBlocks, darkestPaper, unevenLight}) {
+export function toInk(grey, width, height, {grainSpreads, lightBlocks, darkestPaper, unevenLight}) {
   // Plain loops over typed arrays throughout: a wide pad has over 300,000 pixels per stroke, and
   // TypedArray.map costs several times as much.
   const count = width * height;
@@ -35,7 +37,7 @@ export function toInk(grey, width, height, {noiseSpreads, paperBlocks, darkestPa
   } else {
     for (let i = 0; i < count; i++) light[i] = 1 - grey[i];
   }
-  const blocks = blockPaper(light, width, height, paperBlocks, darkestPaper);
+  const blocks = blockPaper(light, width, height, lightBlocks, darkestPaper);
   // The paper between block centres is a blend of theirs, within their range: blocks that differ
   // by less than `unevenLight` (a drawing pad, a scan) settle the question without spreading them
   // over every pixel. (The margin covers the blend's rounding.)
@@ -59,7 +61,7 @@ export function toInk(grey, width, height, {noiseSpreads, paperBlocks, darkestPa
   const level = median(sample);
   const spread = new Float64Array(sample.length);
   for (let i = 0; i < sample.length; i++) spread[i] = Math.abs(sample[i] - level);
-  const floor = level + noiseSpreads * MAD_TO_SIGMA * median(spread);
+  const floor = level + grainSpreads * MAD_TO_SIGMA * median(spread);
   const range = Math.max(1 - floor, 1e-6);
   if (paper) {
     for (let i = 0; i < count; i++) ink[i] = Math.min(Math.max((ink[i] - floor) / range, 0), 1);
@@ -208,18 +210,18 @@ const gap = (a, b) => Math.max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3
 // no line crosses it. A line spans the picture one way (not both, as a grid does) and is, across
 // most of its length, a single thin run of ink; where a digit sits on it or crosses it, its course
 // is the straight path between the nearest places where it runs alone.
-export function withoutLines(ink, labels, pieces, width, height, {spanning, lineWidth}) {
+export function withoutLines(ink, labels, pieces, width, height, {lineSpan, lineThickness}) {
   let cleared = null;
   for (const {label, box} of pieces) {
     const [top, left, bottom, right] = box;
-    const across = right - left >= spanning * width, down = bottom - top >= spanning * height;
+    const across = right - left >= lineSpan * width, down = bottom - top >= lineSpan * height;
     if (across === down) continue;
     // Along a line that runs down the picture, rows play the part of columns.
     const at = across ? (row, column) => (top + row) * width + left + column
       : (row, column) => (top + column) * width + left + row;
     const band = lineBand((row, column) => labels[at(row, column)] === label,
                           across ? bottom - top : right - left, across ? right - left : bottom - top,
-                          lineWidth * (across ? height : width));
+                          lineThickness * (across ? height : width));
     if (!band) continue;
     cleared ??= Float64Array.from(ink);
     for (const [row, column] of band) cleared[at(row, column)] = 0;
@@ -271,15 +273,15 @@ function lineBand(own, rows, columns, thickest) {
 // line, the paper's edge) left out, and what touches its border (the table beyond) too unless
 // nothing else is there; of the rest, the strong pieces: the heaviest, and every one near what is
 // taken.
-export function writing(pieces, width, height, {spanning, strong, near}, drawn) {
-  const short = pieces.filter(({box}) => drawn || (box[2] - box[0] < spanning * height &&
-                                                   box[3] - box[1] < spanning * width));
+export function writing(pieces, width, height, {lineSpan, faintest, reach: nearness}, drawn) {
+  const short = pieces.filter(({box}) => drawn || (box[2] - box[0] < lineSpan * height &&
+                                                   box[3] - box[1] < lineSpan * width));
   const inside = short.filter(({box}) => drawn || (box[0] > 0 && box[1] > 0 && box[2] < height && box[3] < width));
   const kept = inside.length ? inside : short;
   if (!kept.length) return [];
   // Only strong pieces: a soft shadow or the fold of a page is paper, however large.
   const darkest = kept.reduce((top, piece) => Math.max(top, piece.peak), 0);
-  const candidates = kept.filter((piece) => piece.peak >= strong * darkest);
+  const candidates = kept.filter((piece) => piece.peak >= faintest * darkest);
   let first = null;
   for (const piece of candidates) {
     if (first === null || piece.mass > first.mass) first = piece;
@@ -290,7 +292,7 @@ export function writing(pieces, width, height, {spanning, strong, near}, drawn) 
   while (grew) {
     grew = false;
     for (const piece of candidates) {
-      const reach = near * Math.max(box[2] - box[0], box[3] - box[1]);
+      const reach = nearness * Math.max(box[2] - box[0], box[3] - box[1]);
       if (!taken.has(piece.label) && gap(box, piece.box) <= reach) {
         taken.add(piece.label);
         box = merged(box, piece.box);
@@ -301,12 +303,16 @@ export function writing(pieces, width, height, {spanning, strong, near}, drawn) 
   return candidates.filter((piece) => taken.has(piece.label)).sort((a, b) => a.label - b.label);
 }
 
+// Why a digit is read as it is: one digit, or a mark so much wider than tall that it may be digits
+// that touch (read whole and cut).
+export const ONE = 'one', TOUCHING = 'touching';
+
 // The pieces grouped into digits, left to right: a piece joins the first digit it overlaps
-// across by at least half of the narrower one's width, or that it comes within partGap of the
-// taller's height of across when one of the two is at most `part` times as tall as the other.
-// Groups much shorter or lighter than the tallest and the heaviest, and specks, are left out; wide:
-// one so much wider than tall that it may be digits that touch.
-export function digitsOf(pieces, width, height, {wide, small, speck, part, partGap}) {
+// across by `overlap` of the narrower one's width, or that it comes within partGap of the
+// taller's height of across when one of the two is at most partHeight times as tall as the other.
+// Groups much shorter or lighter than the tallest and the heaviest, and specks, are rejected.
+export function digitsOf(pieces, width, height, {overlap: overlapShare, partHeight, partGap, touchingAspect},
+                         {leastHeight: small, speckHeight}) {
   const groups = [];
   const massOf = new Map(pieces.map(({label, mass}) => [label, mass]));
   const ordered = [...pieces].sort((a, b) => a.box[1] - b.box[1] || a.label - b.label);
@@ -315,8 +321,8 @@ export function digitsOf(pieces, width, height, {wide, small, speck, part, partG
       const overlap = Math.min(box[3], piece.box[3]) - Math.max(box[1], piece.box[1]);
       const tall = Math.max(box[2] - box[0], piece.box[2] - piece.box[0]);
       const other = Math.min(box[2] - box[0], piece.box[2] - piece.box[0]);
-      return 2 * overlap >= Math.min(box[3] - box[1], piece.box[3] - piece.box[1]) ||
-        (overlap >= -partGap * tall && other <= part * tall);
+      return overlap >= overlapShare * Math.min(box[3] - box[1], piece.box[3] - piece.box[1]) ||
+        (overlap >= -partGap * tall && other <= partHeight * tall);
     });
     if (group) {
       group.labels.push(piece.label);
@@ -333,28 +339,30 @@ export function digitsOf(pieces, width, height, {wide, small, speck, part, partG
     .filter(({mass}) => mass >= small * small * small * heaviest);
   const tallest = heavy.reduce((top, {box}) => Math.max(top, box[2] - box[0]), 0);
   return heavy
-    .filter(({box}) => box[2] - box[0] >= small * tallest && box[2] - box[0] >= speck * Math.min(height, width))
+    .filter(({box}) => box[2] - box[0] >= small * tallest && box[2] - box[0] >= speckHeight * Math.min(height, width))
     .sort((a, b) => a.box[1] - b.box[1] || a.index - b.index)
-    .map(({labels, box}) => ({labels: labels.sort((a, b) => a - b), box, wide: box[3] - box[1] > wide * (box[2] - box[0])}));
+    .map(({labels, box}) => ({labels: labels.sort((a, b) => a - b), box,
+                              verdict: box[3] - box[1] > touchingAspect * (box[2] - box[0]) ? TOUCHING : ONE}));
 }
 
 // Why a picture holds no digit: nothing in it, only lines or edges across it, only specks, or
 // more marks in a row than a number has.
 export const BLANK = 'blank', LINES = 'lines', SPECKS = 'specks', MANY = 'many';
 
-// The digits in the ink (drawn on the pad, or a picture), left to right, each with its own ink
-// cropped to its box (inkWidth x inkHeight); and, when there are none, why.
-export function readDigits(ink, width, height, preprocessing, drawn) {
-  let {labels, pieces} = labelPieces(ink, width, height, preprocessing.inkThreshold);
+// The pieces, the writing among them, and the digits it makes, left to right, each with its own
+// ink cropped to its box (inkWidth x inkHeight); and, when there are none, why.
+function findDigits(ink, width, height, preprocessing, drawn) {
+  const {framing: {inkThreshold}, pieces: piecesStage, grouping, rejection} = preprocessing;
+  let {labels, pieces} = labelPieces(ink, width, height, inkThreshold);
   const foundInk = pieces.length > 0;
-  const cleared = drawn ? null : withoutLines(ink, labels, pieces, width, height, preprocessing);
+  const cleared = drawn ? null : withoutLines(ink, labels, pieces, width, height, piecesStage);
   if (cleared) {
     ink = cleared;
-    ({labels, pieces} = labelPieces(ink, width, height, preprocessing.inkThreshold));
+    ({labels, pieces} = labelPieces(ink, width, height, inkThreshold));
   }
-  const kept = writing(pieces, width, height, preprocessing, drawn);
-  const found = digitsOf(kept, width, height, preprocessing);
-  if (found.length > preprocessing.mostDigits) return {digits: [], reason: MANY};
+  const kept = writing(pieces, width, height, piecesStage, drawn);
+  const found = digitsOf(kept, width, height, grouping, rejection);
+  if (found.length > rejection.mostDigits) return {digits: [], reason: MANY};
   const digits = found.map((digit) => {
     // Its own ink in its box (the rest of the picture holds none of it): for a number on the
     // wide pad, eight copies of the whole picture would cost more than reading it.
@@ -467,12 +475,12 @@ export function mnistLike(ink, width, height, {imageSize, digitBox, massCentre, 
 }
 
 // Where a wide mark's ink (inkWidth x inkHeight, its box) may be cut between two digits: the
-// `cuts` columns with the least ink (summed top to bottom), the leftmost first among equals, at
-// least a tenth of its height (and two columns) apart, and far enough from its ends to leave a
-// digit there; left to right. A cut gives the columns before it to the digit on its left.
-export function cutColumns(ink, inkWidth, inkHeight, {cuts, cutWidths}) {
+// cutCandidates columns with the least ink (summed top to bottom), the leftmost first among
+// equals, at least cutSpacing of its height (and two columns) apart, and far enough from its ends
+// to leave a digit there; left to right. A cut gives the columns before it to the digit on its left.
+export function cutColumns(ink, inkWidth, inkHeight, {cutCandidates, cutSpacing, cutWidths}) {
   const narrowest = Math.max(1, roundHalfUp(cutWidths[0] * inkHeight));
-  const apart = Math.max(2, roundHalfUp(inkHeight / 10));
+  const apart = Math.max(2, roundHalfUp(cutSpacing * inkHeight));
   const totals = [];
   for (let column = narrowest; column <= inkWidth - narrowest; column++) {
     let total = 0;
@@ -482,7 +490,9 @@ export function cutColumns(ink, inkWidth, inkHeight, {cuts, cutWidths}) {
   totals.sort((a, b) => a.total - b.total || a.column - b.column);
   const chosen = [];
   for (const {column} of totals) {
-    if (chosen.length < cuts && chosen.every((other) => Math.abs(column - other) >= apart)) chosen.push(column);
+    if (chosen.length < cutCandidates && chosen.every((other) => Math.abs(column - other) >= apart)) {
+      chosen.push(column);
+    }
   }
   return chosen.sort((a, b) => a - b);
 }
@@ -499,11 +509,11 @@ function* combinations(items, count, from = 0, chosen = []) {
 // The ways to cut a wide mark's ink into two to 1 + mostCuts digits at its cutColumns, each with
 // ink and between cutWidths times its height wide: {parts: [[from, to)], ways: [[part index]]},
 // fewer cuts first, then in the order of the columns.
-export function cuttings(ink, inkWidth, inkHeight, preprocessing) {
-  const {cutWidths, mostCuts, inkThreshold} = preprocessing;
+export function cuttings(ink, inkWidth, inkHeight, grouping, inkThreshold) {
+  const {cutWidths, mostCuts} = grouping;
   const narrowest = cutWidths[0] * inkHeight, widest = cutWidths[1] * inkHeight;
   const parts = new Map(), fits = new Map(), ways = [];
-  const columns = cutColumns(ink, inkWidth, inkHeight, preprocessing);
+  const columns = cutColumns(ink, inkWidth, inkHeight, grouping);
   for (let count = 1; count <= mostCuts; count++) {
     for (const cuts of combinations(columns, count)) {
       const edges = [0, ...cuts, inkWidth];
@@ -527,23 +537,6 @@ export function cuttings(ink, inkWidth, inkHeight, preprocessing) {
   return {parts: [...parts.values()].map(({span}) => span), ways};
 }
 
-// Whether the network reads a wide mark better as one digit (-1) or as the digits of a way of
-// cutting it (its index): the reading whose digits' top probabilities make the largest product
-// wins, the one with fewer cuts when equal. whole: the probabilities of the mark read whole;
-// parts: those of its parts; splits: each way's parts (cuttings).
-export function splitChoice(whole, parts, splits) {
-  let best = Math.max(...whole), chosen = -1;
-  splits.forEach((split, index) => {
-    let product = 1;
-    for (const part of split) product *= Math.max(...parts[part]);
-    if (product > best) {
-      best = product;
-      chosen = index;
-    }
-  });
-  return chosen;
-}
-
 // The columns [from, to) of a mark's ink, as an image of their own.
 function columnsOf(ink, inkWidth, inkHeight, from, to) {
   const part = new Float64Array((to - from) * inkHeight);
@@ -552,23 +545,25 @@ function columnsOf(ink, inkWidth, inkHeight, from, to) {
 }
 
 // A picture's grey levels to its digits, left to right, each with the input MNIST would have made
-// of it ({digits: [{box, wide, input, parts, splits}], reason}: reason says why there are none;
-// for a wide mark that may be digits that touch, parts holds the inputs of the parts it may be
-// cut into, and splits each way of cutting it, as its parts' indices from left to right). drawn:
-// the pad's picture; single: all its ink is one digit, as on the ordinary pad.
+// of it ({digits: [{box, verdict, input, parts, splits}], reason}: reason says why there are none;
+// for a mark that may be digits that touch, parts holds the inputs of the parts it may be cut
+// into, and splits each way of cutting it, as its parts' indices from left to right). drawn: the
+// pad's picture; single: all its ink is one digit, as on the ordinary pad. The page's one entry.
 export function readPicture(grey, width, height, preprocessing, drawn = false, single = false) {
-  const ink = toInk(grey, width, height, preprocessing);
+  const {paper, grouping, framing} = preprocessing;
+  const ink = toInk(grey, width, height, paper);
   let found;
   if (single) {
-    const box = inkBox(ink, width, height, preprocessing.inkThreshold);
-    found = {reason: box ? '' : BLANK, digits: box ? [{box, wide: false, ink, inkWidth: width, inkHeight: height}] : []};
+    const box = inkBox(ink, width, height, framing.inkThreshold);
+    found = {reason: box ? '' : BLANK, digits: box ? [{box, verdict: ONE, ink, inkWidth: width, inkHeight: height}] : []};
   } else {
-    found = readDigits(ink, width, height, preprocessing, drawn);
+    found = findDigits(ink, width, height, preprocessing, drawn);
   }
-  const framed = (own, ownWidth, ownHeight) => mnistLike(own, ownWidth, ownHeight, preprocessing);
-  return {reason: found.reason, digits: found.digits.map(({box, wide, ink: own, inkWidth, inkHeight}) => {
-    const {parts, ways} = wide ? cuttings(own, inkWidth, inkHeight, preprocessing) : {parts: [], ways: []};
-    return {box, wide, input: framed(own, inkWidth, inkHeight), splits: ways,
+  const framed = (own, ownWidth, ownHeight) => mnistLike(own, ownWidth, ownHeight, framing);
+  return {reason: found.reason, digits: found.digits.map(({box, verdict, ink: own, inkWidth, inkHeight}) => {
+    const {parts, ways} = verdict === TOUCHING ? cuttings(own, inkWidth, inkHeight, grouping, framing.inkThreshold)
+      : {parts: [], ways: []};
+    return {box, verdict, input: framed(own, inkWidth, inkHeight), splits: ways,
             parts: parts.map(([from, to]) => framed(columnsOf(own, inkWidth, inkHeight, from, to), to - from, inkHeight))};
   })};
 }

@@ -31,7 +31,7 @@ def model_values(record: BuildRecord, image_url: ImageUrl) -> dict[str, str]:
     interface, training, config = record.interface, record.training, record.training.config
     structure = interface.structure
     height, width, _ = interface.input_shape
-    box = interface.preprocessing.digit_box
+    box = interface.preprocessing.framing.digit_box
     return {
         "test_accuracy": f"{record.test_accuracy:.2%}",
         "test_errors": f"{record.test_errors:,}",

@@ -16,7 +16,7 @@ export async function mount(root) {
   const first = classifier.convolutions[0];
   const [learnedSize, , learnedDepth, learnedCount] = first.kernelShape;
   const learned = Array.from({length: learnedCount}, (_, index) => `learned-${index}`);
-  const side = classifier.metadata.preprocessing.imageSize;
+  const side = classifier.metadata.preprocessing.framing.imageSize;
   const view = new ExplorerView(root, [
     {name: 'digit', label: 'Digit', kind: 'select', options: [], parse: oneOf(choices.map(({name}) => name))},
     {name: 'input-size', label: 'Input size W', kind: 'number', min: 3, max: side, parse: integer(3, side)},

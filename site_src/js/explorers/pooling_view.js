@@ -13,7 +13,7 @@ export async function mount(root) {
   const {classifier, choices} = await loadInputs(root);
   const stage = classifier.convolutions[0];
   const [height, width, channels] = stage.outputShape;
-  const side = classifier.metadata.preprocessing.imageSize;
+  const side = classifier.metadata.preprocessing.framing.imageSize;
   const view = new ExplorerView(root, [
     {name: 'digit', label: 'Digit', kind: 'select', options: [], parse: oneOf(choices.map(({name}) => name))},
     {name: 'pool', label: 'Pooling', kind: 'select', parse: oneOf(['max', 'average']),

@@ -11,7 +11,7 @@ const COUNT = new Intl.NumberFormat('en');
 
 export async function mount(root) {
   const {classifier, dense, choices} = await loadInputs(root);
-  const {classNames, preprocessing: {imageSize: side}} = classifier.metadata;
+  const {classNames, preprocessing: {framing: {imageSize: side}}} = classifier.metadata;
   const reach = Math.floor(side / 2);
   const view = new ExplorerView(root, [
     {name: 'digit', label: 'Digit', kind: 'select', options: [], parse: oneOf(choices.map(({name}) => name))},

@@ -11,7 +11,7 @@ const BATCH = 256;  // occluded copies per pass through the network
 
 export function whyMap(root, classifier) {
   if (!root) return {show() {}};
-  const {classNames, preprocessing: {imageSize: side}} = classifier.metadata;
+  const {classNames, preprocessing: {framing: {imageSize: side}}} = classifier.metadata;
   const view = new ExplorerView(root, [
     {name: 'patch', label: 'Patch (pixels a side)', kind: 'select', parse: (raw) =>
       (PATCHES.includes(integer(1, 9)(raw)) ? Number(raw) : null),
