@@ -276,7 +276,7 @@ def test_a_record_of_another_format_still_spares_the_training(tmp_path):
         (out / name).write_bytes(b"model")
     record = dataclasses.asdict(sample_record())
     record["version"] -= 1
-    del record["interface"]["preprocessing"]["cuts"]
+    del record["interface"]["preprocessing"]["grouping"]["cut_candidates"]
     (out / RECORD_FILE).write_text(json.dumps(record))
     trainings = reusable_training(out, record["training_key"])
     assert trainings is not None and trainings[0].config == TrainConfig(epochs=2, warmup_epochs=0.5)
