@@ -12,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 PY_READY := $(VENV)/.installed
 NODE_READY := $(NODE_MODULES)/.installed
 
-.PHONY: help site serve model test test-fast lint bench bench-model bench-page bench-explorers bench-real-world screenshot browser clean distclean lock linkcheck
+.PHONY: help site serve model test test-fast lint bench bench-model bench-page bench-explorers bench-real-world bench-teach screenshot browser clean distclean lock linkcheck
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,7 +43,7 @@ lint: $(PY_READY) ## Ruff on the Python; zizmor (offline) and GitHub's schema on
 linkcheck: ## Fetch every outside link of the pages and the README (needs the network)
 	$(PYTHON_BOOT) -m tools.links
 
-bench: bench-model bench-page bench-explorers bench-real-world ## The benchmarks below; reports in build/bench/
+bench: bench-model bench-page bench-explorers bench-real-world bench-teach ## The benchmarks below; reports in build/bench/
 
 bench-model: $(PY_READY) ## Train the model and the Keras example side by side and report both
 	$(PYTHON) -m model_build.bench --out build/bench
@@ -56,6 +56,9 @@ bench-explorers: site browser ## Time the explorers and weigh their JavaScript a
 
 bench-real-world: model ## Photos, numbers, other hands and non-digits, measured against their targets
 	$(PYTHON) -m tools.bench_real_world --out build/bench
+
+bench-teach: site browser ## Teach the network three symbols in Chromium: accuracy, training time, bytes
+	$(PYTHON) -m tools.bench_teach --site site --out build/bench
 
 screenshot: site browser ## Redraw docs/assets/demo.png, the README's picture of the demo
 	$(PYTHON) -m tools.screenshot --site site --out docs/assets/demo.png

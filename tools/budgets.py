@@ -9,3 +9,5 @@ EXPLORER_UPDATE_MS = 16  # an explorer's update after a change of a control, med
 OCCLUSION_MS = 300  # the occlusion map for its default patch
 FC_WEIGHTS_KB = 80  # the fully connected network's weights, gzipped
 WEIGHTS_GZIP_BYTES = 60_000  # the CNN's weights, gzipped: what the demo page can spend on them
+TEACH_TRAINING_S = 2  # the teaching page: training on 15 examples
+TEACH_JS_GZIP_KB = 20  # the JavaScript the teaching page adds to the demo's

@@ -106,9 +106,11 @@ def replay(page, image: np.ndarray) -> None:
     draw(page, traced_digit(image, brush_width(page)))
 
 
-def draw(page, strokes: list[list[tuple[float, float]]]) -> None:
-    """Drag the mouse along each stroke, given in fractions of the canvas, and wait for the answer."""
-    canvas = page.locator("#digit-canvas")
+def draw(page, strokes: list[list[tuple[float, float]]], canvas_id: str = "digit-canvas",
+         root_id: str = "digit-classifier") -> None:
+    """Drag the mouse along each stroke, given in fractions of the canvas, and wait for the answer
+    (``root_id`` back in its state ``ready``, or, for the teaching page, the next frame)."""
+    canvas = page.locator(f"#{canvas_id}")
     # In the middle of the window: "if needed" leaves it under the theme's sticky header.
     canvas.evaluate("(pad) => pad.scrollIntoView({block: 'center'})")
     box = canvas.bounding_box()
@@ -120,8 +122,8 @@ def draw(page, strokes: list[list[tuple[float, float]]]) -> None:
         page.mouse.up()
         # Checked every frame: expect's back-off would make replaying many digits slow. A function,
         # not an expression: the page's policy refuses the eval that polling an expression needs.
-        page.wait_for_function("() => document.getElementById('digit-classifier').dataset.state === 'ready'",
-                               polling="raf")
+        page.wait_for_function("(id) => ['ready', 'trained'].includes(document.getElementById(id).dataset.state)",
+                               arg=root_id, polling="raf")
 
 
 def traced_number(images: list[np.ndarray], brush_width: float, aspect: float,

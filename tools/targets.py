@@ -20,3 +20,4 @@ TEST_LETTERS = 0.45  # of letters or words, a digit claimed (0.3 with the rules 
 TEST_DOODLES = 0.5  # of doodles (0.2 with the retired shape rule)
 TEST_PLAIN_MARKS = 0.1  # of blanks, specks, blocks, noise, grids, ruled paper and textures
 TEST_ABSTENTIONS = ABSTENTIONS
+TEACH_READ = 0.9  # the teaching page: new drawings of taught symbols, in another hand, read right

@@ -188,6 +188,25 @@ class Classifier {
             milliseconds: performance.now() - started};
   }
 
+  // What the network knows of `count` digits before its last layer: the values its logits layer
+  // (named by the model's metadata) takes in, count x featureSize, digit by digit. Features a new
+  // last layer can learn from (the teaching page): the layers before it stay as trained.
+  featuresOf(digits, count) {
+    const {inputShape, preprocessing} = this.metadata;
+    const scale = 255 * preprocessing.framing.pixelScale;
+    const output = tidy(() => {
+      let x = tensor(Float32Array.from(digits, (value) => value * scale), [count, ...inputShape]);
+      for (const {name, linear, activate} of this.network) {
+        if (name === this.logitsLayer) return reshape(x, [count, -1]);
+        x = activate(linear(x));
+      }
+      throw new Error(`the model has no layer ${this.logitsLayer} to read its features before`);
+    });
+    const features = output.dataSync();
+    output.dispose();
+    return {features, size: features.length / count};
+  }
+
   // The class probabilities of `count` digits at once: digits holds count x imageSize x imageSize
   // ink values in [0, 1]; the result count x classes values, digit by digit.
   probabilitiesOf(digits, count) {

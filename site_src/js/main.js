@@ -35,6 +35,19 @@ function mountExplorers() {
   }
 }
 
+// The teaching page: its code, with the training kernels, loads only there.
+function mountTeaching() {
+  const root = document.getElementById('teach');
+  if (!root || root.dataset.mounted) return;
+  root.dataset.mounted = 'true';
+  import('./teach.js').then(({mount}) => mount(root)).catch((error) => {
+    root.dataset.state = 'error';
+    root.setAttribute('aria-busy', 'false');
+    root.querySelector('#teach-status').textContent = `The teaching code could not be loaded (${error.message}). ` +
+      'Reload the page.';
+  });
+}
+
 function typesetMath() {
   if (!document.querySelector('.arithmatex')) return;
   import('./math.js')
@@ -56,6 +69,7 @@ function focusableScrollingTables() {
 function onPage() {
   mountClassifier();
   mountExplorers();
+  mountTeaching();
   typesetMath();
   focusableScrollingTables();
 }
