@@ -126,3 +126,10 @@ def test_classes_can_be_added_renamed_removed_exported_and_imported(page, site_u
     assert examples(page) == [0, 0, 0, 1], "a bad file changes nothing"
     page.get_by_role("button", name="Remove this class").last.click()
     expect(page.locator("#teach")).to_have_attribute("data-classes", "3")
+    for left in ("2", "1"):
+        page.get_by_role("button", name="Remove this class").last.click()
+        expect(page.locator("#teach")).to_have_attribute("data-classes", left)
+    expect(page.get_by_role("button", name="Remove this class")).to_be_disabled()  # one class stays
+    page.locator("#teach-train").click()
+    expect(page.locator("#teach-status")).to_contain_text("at least two classes")
+    expect(page.locator("#teach")).to_have_attribute("data-state", "ready")
