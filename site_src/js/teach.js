@@ -280,7 +280,11 @@ export async function mount(root) {
   root.querySelector('#teach-train').addEventListener('click', () => teach());
   root.querySelector('#teach-reset').addEventListener('click', () => {
     classes = startingClasses();
-    localStorage.removeItem(STORAGE_KEY);
+    try {
+      localStorage.removeItem(STORAGE_KEY);
+    } catch {
+      // storage turned off: there is nothing kept to forget
+    }
     forget();
     sketch.clear();
     curve.getContext('2d').clearRect(0, 0, curve.width, curve.height);
