@@ -32,8 +32,6 @@ STYLED = 1_000  # digits of the test set's second half (indices 5,000 to 9,999),
 NUMBERS = 1_000
 NON_DIGITS = 1_000
 OTHER_NUMBERS = 400  # numbers of the other writers' digits, per way of writing them
-TARGETS = {"photos": targets.PHOTOS, "photo gap": targets.PHOTO_GAP, "style": targets.STYLE,
-           "numbers": targets.NUMBERS, "non-digits": targets.NON_DIGITS, "abstentions": targets.ABSTENTIONS}
 
 
 def measure_all() -> dict:
@@ -114,7 +112,7 @@ def report(result: dict, before: dict | None = None) -> str:
         return f"| {measure} | {described} | {both(value, shown)} | {target} | {verdict} |"
 
     photos = row("phone photos read right", f"{PHOTOS:,} photos of test digits 2,000-{2_000 + PHOTOS - 1:,}",
-                 lambda r: r["photos"], target=f"≥ {TARGETS['photos']:.0%}", met=lambda v: v >= TARGETS["photos"])
+                 lambda r: r["photos"], target=f"≥ {targets.PHOTOS:.0%}", met=lambda v: v >= targets.PHOTOS)
     lines = [
         "# Benchmark: the classifier in the real world",
         "",
@@ -128,21 +126,21 @@ def report(result: dict, before: dict | None = None) -> str:
         "|---|---|---:|---:|---:|---|",
         photos,
         row("the same digits as clean scans", f"{PHOTOS:,} scans", lambda r: r["scans"],
-            target=f"photos at most {TARGETS['photo gap'] * 100:.0f} points below",
-            met=lambda _: result["scans"] - result["photos"] <= TARGETS["photo gap"]),
+            target=f"photos at most {targets.PHOTO_GAP * 100:.0f} points below",
+            met=lambda _: result["scans"] - result["photos"] <= targets.PHOTO_GAP),
         *(row(f"drawn on the pad, {name}", f"{STYLED:,} test digits 5,002-9,997",
-              lambda r, name=name: r["styles"][name], target=f"≥ {TARGETS['style']:.0%}",
-              met=lambda v: v >= TARGETS["style"])
+              lambda r, name=name: r["styles"][name], target=f"≥ {targets.STYLE:.0%}",
+              met=lambda v: v >= targets.STYLE)
           for name in result["styles"]),
         row("whole numbers of 2 to 4 digits read right", f"{NUMBERS:,} numbers on paper", lambda r: r["numbers"],
-            target=f"≥ {TARGETS['numbers']:.0%}", met=lambda v: v >= TARGETS["numbers"]),
+            target=f"≥ {targets.NUMBERS:.0%}", met=lambda v: v >= targets.NUMBERS),
         row("whole numbers of 8 digits read right", f"{NUMBERS // 4} numbers on paper",
             lambda r: r["eight_digit_numbers"]),
         row("pictures that are not digits, a digit claimed",
             f"{NON_DIGITS:,} pictures, {NON_DIGITS // len(KINDS)} of each kind", claimed_share,
-            target=f"≤ {TARGETS['non-digits']:.0%}", met=lambda v: v <= TARGETS["non-digits"]),
+            target=f"≤ {targets.NON_DIGITS:.0%}", met=lambda v: v <= targets.NON_DIGITS),
         row("MNIST's test digits uploaded, no digit claimed", "all 10,000", lambda r: r["uploaded_mnist_abstained"],
-            "{:.2%}", target=f"≤ {TARGETS['abstentions']:.0%}", met=lambda v: v <= TARGETS["abstentions"]),
+            "{:.2%}", target=f"≤ {targets.ABSTENTIONS:.0%}", met=lambda v: v <= targets.ABSTENTIONS),
         row("MNIST's test digits uploaded, a wrong digit claimed", "all 10,000",
             lambda r: r["uploaded_mnist_wrong"], "{:.2%}"),
         "",

@@ -7,7 +7,6 @@ JavaScript the page adds to what the demo loads, and the tensors left after trai
 from __future__ import annotations
 
 import argparse
-import gzip
 import sys
 import tempfile
 from pathlib import Path
@@ -16,8 +15,8 @@ import numpy as np
 
 from model_build.bench import write_report
 from model_build.output import REPOSITORY, read_record
-from site_hooks.bundle import build_bundle
 from tools import budgets, targets
+from tools.bench_explorers import own_javascript
 from tools.chromium import system_chromium
 from tools.handwriting import draw
 from tools.static_server import SUBPATH, serve
@@ -26,13 +25,6 @@ from tools.symbols import ANOTHER_HAND, ONE_HAND, SYMBOLS, drawn
 EXAMPLES = 5  # per symbol, in one hand
 READ = 30  # new drawings per symbol, in another hand
 RUNS = 3  # trainings timed, from the same examples
-
-
-def added_javascript() -> dict[str, int]:
-    """The gzipped size of each chunk the teaching page loads that the demo does not."""
-    bundle = build_bundle()
-    return {chunk: len(gzip.compress((bundle.files / chunk).read_bytes(), 9))
-            for chunk in bundle.chunks["teach.js"] if chunk not in bundle.chunks["demo.js"]}
 
 
 def measure(page, url: str) -> dict:
@@ -105,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         browser = playwright.chromium.launch(executable_path=system_chromium())
         with serve(root) as base:
             result = {"chromium": browser.version, **measure(browser.new_page(), f"{base}/{SUBPATH}/"),
-                      "javascript": added_javascript()}
+                      "javascript": own_javascript("teach.js", args.site / "assets" / "bundle")}
         browser.close()
     write_report(args.out, "teach", report(result), result, read_record().model.folder)
     return 0
