@@ -12,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 PY_READY := $(VENV)/.installed
 NODE_READY := $(NODE_MODULES)/.installed
 
-.PHONY: help site serve model test test-fast lint bench bench-model bench-page bench-explorers bench-real-world bench-teach screenshot browser clean distclean lock linkcheck
+.PHONY: help site serve model test test-fast lint bench bench-model bench-page bench-explorers bench-real-world bench-teach validate screenshot browser clean distclean lock linkcheck
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ bench-explorers: site browser ## Time the explorers and weigh their JavaScript a
 
 bench-real-world: model ## Photos, numbers, other hands and non-digits, measured against their targets
 	$(PYTHON) -m tools.bench_real_world --out build/bench
+
+validate: model ## The real-world measures on the validation sets, and the claim threshold swept: tune here
+	$(PYTHON) -m tools.bench_real_world --validation --out build/bench
 
 bench-teach: site browser ## Teach the network three symbols in Chromium: accuracy, training time, bytes
 	$(PYTHON) -m tools.bench_teach --site site --out build/bench

@@ -56,6 +56,23 @@ def test_the_real_world_report_sets_the_model_before_beside_this_one():
     assert "| 94.0% | – | ≥ 95% | **not yet** |" in alone
 
 
+def test_the_validation_report_names_its_sets_and_sweeps_the_claim_threshold():
+    figures = real_world("tfjs-b", 0.97) | {
+        "split": "real_world_validation", "drawn_numbers": {"apart": 0.94, "touching lightly": 0.87},
+        "claim_threshold": 0.5,
+        "threshold_sweep": [{"threshold": t, "numbers drawn": 0.9 + t / 10, "non-digits claimed": 0.1 - t / 10}
+                            for t in (0.4, 0.5)]}
+    text = real_world_report(figures)
+    assert text.startswith("# Benchmark: the classifier in the real world, on the validation sets\n")
+    assert "held out for validation" not in text and "the build holds out for validation" in text
+    assert "| phone photos read right | 1,000 photos of validation digits | 97.0% |" in text
+    assert "| whole numbers of 2 to 4 digits drawn, apart, read right | 400 numbers on the wide pad, tracer | 94.0% " \
+           "| – | ≥ 95% | **not yet** |" in text
+    assert "| threshold | numbers drawn | non-digits claimed |" in text
+    assert "| 0.50 (the page) | 95.0% | 5.0% |" in text and "| 0.40 | 94.0% | 6.0% |" in text
+    assert "test digits" not in text
+
+
 def test_a_report_says_when_where_and_with_which_model_it_was_measured(tmp_path):
     write_report(tmp_path, "page", "# Benchmark: the page\n\n| a | b |\n", {"x": 1}, "tfjs-0123456789ab")
     text = (tmp_path / "page.md").read_text()

@@ -17,6 +17,7 @@ from tools import measure, targets
 
 PHOTOS = 300
 NUMBERS = 400
+DRAWN_NUMBERS = 200  # numbers traced on the wide pad, per way of spacing them
 STYLED = 400  # digits of the test set's second half, the harder one, per drawing style
 NON_DIGITS = 300
 
@@ -35,6 +36,12 @@ def test_phone_photos_are_read_almost_as_well_as_clean_scans(mnist, read, record
 def test_whole_numbers_of_separate_digits_are_read(mnist, read, record):
     share = measure.numbers(mnist.x_test, mnist.y_test, read, record, NUMBERS, seed=2)
     assert share >= targets.TEST_NUMBERS, f"{share:.1%} of numbers of 2 to 4 digits read right"
+
+
+def test_whole_numbers_drawn_on_the_wide_pad_are_read(mnist, read, record):
+    shares = measure.drawn_numbers(mnist.x_test, mnist.y_test, read, record, BRUSH, DRAWN_NUMBERS, seed=5)
+    assert shares["apart"] >= targets.TEST_DRAWN_NUMBERS, shares
+    assert shares["touching lightly"] >= targets.TEST_DRAWN_TOUCHING, shares
 
 
 def test_digits_drawn_in_other_hands_are_read(mnist, read, record):

@@ -17,10 +17,12 @@ import numpy as np
 from model_build.output import BuildRecord, ModelInterface
 from model_build.preprocess import Digit, read_picture
 from model_build.reading import chosen_digits, claim
-from tools.handwriting import STYLES, render
+from tools.handwriting import STYLES, render, traced_number
 from tools.nondigits import KINDS, non_digit_set
 from tools.numbers import number_picture
 from tools.photos import grey_levels, photo_set
+
+WIDE_PAD = 4  # the number pad's width over its height
 
 Predict = Callable[[np.ndarray], np.ndarray]  # inputs (N, 28, 28) in [0, 1] -> probabilities (N, 10)
 
@@ -54,19 +56,57 @@ def photos_and_scans(images: np.ndarray, labels: np.ndarray, predict: Predict, r
     return shares[0], shares[1]
 
 
-def numbers(images: np.ndarray, labels: np.ndarray, predict: Predict, record: BuildRecord, count: int,
-            seed: int, lengths: tuple[int, int] = (2, 4)) -> float:
-    """The share of ``count`` whole numbers (their length drawn from ``lengths``, both included),
-    written with the given digits well apart, read right."""
+def number_readings(images: np.ndarray, labels: np.ndarray, record: BuildRecord, count: int, seed: int,
+                    lengths: tuple[int, int] = (2, 4)) -> tuple[list, list[str]]:
+    """``count`` whole numbers (their length drawn from ``lengths``, both included) written with the
+    given digits well apart on paper, as the page reads them, and what each number is."""
     rng = np.random.default_rng(seed)
-    interface, p = record.interface, record.interface.preprocessing
-    pictures, truths = [], []
+    p = record.interface.preprocessing
+    readings, truths = [], []
     for _ in range(count):
         chosen = rng.integers(0, len(labels), int(rng.integers(lengths[0], lengths[1] + 1)))
-        pictures.append(read_picture(number_picture([images[index] for index in chosen], rng), p).digits)
+        readings.append(read_picture(number_picture([images[index] for index in chosen], rng), p).digits)
         truths.append("".join(map(str, labels[chosen])))
-    return float(np.mean([reading == truth for reading, truth in zip(claims(pictures, predict, interface), truths,
-                                                                       strict=True)]))
+    return readings, truths
+
+
+def drawn_number_readings(images: np.ndarray, labels: np.ndarray, record: BuildRecord, brush_width: float,
+                          count: int, seed: int, touching: bool = False) -> tuple[list, list[str]]:
+    """``count`` numbers of 2 to 4 of the given digits traced on the wide pad, as the page reads
+    them, and what each number is: with the gaps people leave between digits (5 to 30% of a
+    digit's height), or, when ``touching``, each digit touching the next lightly."""
+    rng = np.random.default_rng(seed)
+    p = record.interface.preprocessing
+    readings, truths = [], []
+    for _ in range(count):
+        chosen = rng.integers(0, len(labels), int(rng.integers(2, 5)))
+        gap = -0.03 if touching else float(rng.uniform(0.05, 0.3))
+        strokes = traced_number([images[index] for index in chosen], brush_width, WIDE_PAD, rng, gap=gap)
+        readings.append(read_picture(render(strokes, brush_width, width=280 * WIDE_PAD), p, drawn=True).digits)
+        truths.append("".join(map(str, labels[chosen])))
+    return readings, truths
+
+
+def share_right(readings: list, truths: list[str], predict: Predict, interface: ModelInterface) -> float:
+    """The share of the readings the page would claim as their truth."""
+    read = claims(readings, predict, interface)
+    return float(np.mean([reading == truth for reading, truth in zip(read, truths, strict=True)]))
+
+
+def numbers(images: np.ndarray, labels: np.ndarray, predict: Predict, record: BuildRecord, count: int,
+            seed: int, lengths: tuple[int, int] = (2, 4)) -> float:
+    """The share of ``count`` whole numbers written on paper with the given digits well apart
+    (``number_readings``), read right."""
+    return share_right(*number_readings(images, labels, record, count, seed, lengths), predict, record.interface)
+
+
+def drawn_numbers(images: np.ndarray, labels: np.ndarray, predict: Predict, record: BuildRecord,
+                  brush_width: float, count: int, seed: int) -> dict[str, float]:
+    """The shares of ``count`` numbers traced on the wide pad (``drawn_number_readings``) read right,
+    with ordinary gaps and touching lightly."""
+    return {name: share_right(*drawn_number_readings(images, labels, record, brush_width, count, seed + index,
+                                                     touching), predict, record.interface)
+            for index, (name, touching) in enumerate((("apart", False), ("touching lightly", True)))}
 
 
 def drawing_styles(images: np.ndarray, labels: np.ndarray, predict: Predict, record: BuildRecord,
@@ -112,7 +152,7 @@ def other_writers(images: np.ndarray, labels: np.ndarray, predict: Predict, reco
     """Digits by other writers (tools/other_writers.py): each uploaded as its scan and drawn on the
     ordinary pad; ``count`` numbers of 2 to 4 of them uploaded and drawn on the wide pad, with
     ordinary gaps and touching lightly. The share read right of each."""
-    from tools.handwriting import traced_digit, traced_number
+    from tools.handwriting import traced_digit
     from tools.other_writers import as_mnist, scan
 
     rng = np.random.default_rng(seed)
@@ -133,9 +173,8 @@ def other_writers(images: np.ndarray, labels: np.ndarray, predict: Predict, reco
         uploads = [number_picture([mnist_like[index] for index in number], rng, touching, overlap=(0.0, 0.06))
                    for number in chosen]
         result[f"numbers {name}, uploaded"] = share(uploads, truths)
-        aspect = 4  # the wide pad
-        drawn = [render(traced_number([mnist_like[index] for index in number], brush_width, aspect, rng,
-                                      gap=-0.03 if touching else 0.3), brush_width, width=280 * aspect)
+        drawn = [render(traced_number([mnist_like[index] for index in number], brush_width, WIDE_PAD, rng,
+                                      gap=-0.03 if touching else 0.3), brush_width, width=280 * WIDE_PAD)
                  for number in chosen]
         result[f"numbers {name}, drawn"] = share(drawn, truths, drawn=True)
     return result
