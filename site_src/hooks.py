@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from model_build.output import REPOSITORY, BuildRecord, RecordError, model_dir, published_files, read_record
 from site_hooks import csp, head, notebook
 from site_hooks.bundle import WASM_SIMD, Bundle, build_bundle
-from site_hooks.glossary import GLOSSARY_FILE, load_glossary, with_abbreviations
+from site_hooks.glossary import GLOSSARY_FILE, first_occurrences_only, load_glossary, with_abbreviations
 from site_hooks.markers import fill_page
 from site_hooks.model_facts import MODEL_URL
 from site_hooks.qa import QA_FILE, load_qa
@@ -92,6 +92,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     build: SiteBuild = config[STATE]
     filled = fill_page(markdown, page.url, build.record, build.qa)
     return filled if page.file.src_uri == GLOSSARY_FILE else with_abbreviations(filled, build.glossary)
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return first_occurrences_only(html)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

@@ -6,7 +6,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from model_build.output import REPOSITORY
-from site_hooks.glossary import forms, load_glossary, with_abbreviations
+from site_hooks.glossary import first_occurrences_only, forms, load_glossary, with_abbreviations
 
 GLOSSARY = """# Glossary
 
@@ -54,6 +54,16 @@ def test_a_page_shows_each_word_of_the_glossary_with_its_definition():
     assert '<abbr title="Rectified linear unit, max(0, x): see the model.">ReLU</abbr>' in html
     assert "reluctant" in html and html.count("<abbr") == 2, "whole words only"
     assert "*[" not in html, "the definitions themselves are not shown"
+
+
+def test_a_word_is_marked_where_it_first_appears_only():
+    page = with_abbreviations("ReLU, then feature maps.\n\nA feature map; ReLU again, and ReLU.",
+                              load_glossary(GLOSSARY))
+    html = first_occurrences_only(markdown.markdown(page, extensions=["abbr"]))
+    assert html.count("<abbr") == 2, html
+    assert '<abbr title="Rectified linear unit, max(0, x): see the model.">ReLU</abbr>, then' in html
+    assert ">feature maps</abbr>." in html, "a term's first form is the one marked"
+    assert "<p>A feature map; ReLU again, and ReLU.</p>" in html, "later forms of it are plain text"
 
 
 def test_the_site_glossary_defines_the_layers_the_model_uses():

@@ -117,6 +117,15 @@ def test_model_figures_are_filled_in_from_the_build(site, record):
                                                              for path in site_pages(site)))
 
 
+def test_glossary_words_are_marked_once_per_page(site):
+    marked = {}
+    for path in site_pages(site):
+        titles = re.findall(r'<abbr title="([^"]*)"', path.read_text(encoding="utf-8"))
+        assert len(titles) == len(set(titles)), f"{path}: a word of the glossary is marked more than once"
+        marked[page_url(site, path)] = len(titles)
+    assert marked[BASE + "qa/"] >= 10, marked  # the Q&A uses most of the glossary's words
+
+
 def test_every_link_anchor_and_asset_resolves_under_the_subpath(site):
     pages = {page_url(site, path): parsed(path) for path in site_pages(site)}
     broken, checked = [], 0

@@ -1,6 +1,7 @@
 """The glossary: docs/glossary.md defines the words the pages use, as a Markdown definition list;
-every other page gets those words as abbreviations, which the theme shows as a tooltip on hover.
-One definition per word, written once, read everywhere."""
+every other page gets those words as abbreviations, which the theme shows as a tooltip on hover,
+marked where each first appears on the page. One definition per word, written once, read
+everywhere."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from mkdocs.exceptions import PluginError
 GLOSSARY_FILE = "glossary.md"
 DEFINITION = re.compile(r"^:\s{3}(.*)$")
 LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+ABBREVIATION = re.compile(r'<abbr title="([^"]*)">(.*?)</abbr>', re.DOTALL)
 MARKUP = re.compile(r"[*_`]")
 
 
@@ -62,3 +64,18 @@ def with_abbreviations(markdown: str, glossary: dict[str, str]) -> str:
     """The page's Markdown with the glossary appended as abbreviation definitions."""
     definitions = [f"*[{form}]: {definition}" for term, definition in glossary.items() for form in forms(term)]
     return f"{markdown}\n\n" + "\n".join(definitions) + "\n"
+
+
+def first_occurrences_only(html: str) -> str:
+    """The page's HTML with each glossary word marked where it first appears only: later ones are
+    plain text again, so that a page that uses a word fifteen times is not underlined fifteen times.
+    The forms of one term share its definition, and count as one."""
+    seen: set[str] = set()
+
+    def keep_first(match: re.Match) -> str:
+        if match[1] in seen:
+            return match[2]
+        seen.add(match[1])
+        return match[0]
+
+    return ABBREVIATION.sub(keep_first, html)
