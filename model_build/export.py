@@ -30,7 +30,7 @@ from model_build.output import (
     TestDigit,
     to_metadata,
 )
-from model_build.preprocess import reference_preprocessing
+from model_build.preprocess import REFERENCE
 from model_build.structure import Stage, Structure
 
 MAX_MISCLASSIFIED_IMAGES = 100
@@ -85,7 +85,7 @@ def logits_layer(model: keras.Model) -> str:
 def model_interface(model: keras.Model) -> ModelInterface:
     """What the browser needs to feed the model and read it, carried in model.json."""
     return ModelInterface(input_shape=tuple(INPUT_SHAPE), class_names=CLASS_NAMES,
-                          preprocessing=reference_preprocessing(), structure=structure_of(model),
+                          preprocessing=REFERENCE, structure=structure_of(model),
                           claim_threshold=CLAIM_THRESHOLD)
 
 

@@ -53,11 +53,6 @@ REFERENCE = Preprocessing(
 )
 
 
-def reference_preprocessing() -> Preprocessing:
-    """These steps' parameters, as the browser's port receives them in the model's metadata."""
-    return REFERENCE
-
-
 def to_ink(grey: np.ndarray, paper: PaperStage = REFERENCE.paper) -> np.ndarray:
     """Grey levels in [0, 1] to ink in [0, 1], whichever way round the picture is.
 

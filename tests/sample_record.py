@@ -22,7 +22,7 @@ from model_build.output import (
     TestDigit,
     Training,
 )
-from model_build.preprocess import reference_preprocessing
+from model_build.preprocess import REFERENCE
 from model_build.structure import Stage, Structure
 
 CLASS_NAMES = tuple(str(digit) for digit in range(10))
@@ -65,7 +65,7 @@ def sample_record() -> BuildRecord:
         training_key="t" * 64,
         export_key="e" * 64,
         interface=ModelInterface(input_shape=(28, 28, 1), class_names=CLASS_NAMES,
-                                 preprocessing=reference_preprocessing(),
+                                 preprocessing=REFERENCE,
                                  structure=Structure(STAGES, logits_layer="softmax"), claim_threshold=0.75),
         model=ExportedModel(path="tfjs-0123456789ab/model.json", quantization="float16", weights_bytes=10_516,
                             weights_gzip_bytes=9_700, model_json_bytes=6_000, model_json_gzip_bytes=1_500),
@@ -91,7 +91,7 @@ def sample_record() -> BuildRecord:
                                       FeatureMaps("conv2", "figures/maps-conv2.png", 0.71))),
         dense=Network(
             interface=ModelInterface(input_shape=(28, 28, 1), class_names=CLASS_NAMES,
-                                     preprocessing=reference_preprocessing(), structure=Structure((), "softmax"),
+                                     preprocessing=REFERENCE, structure=Structure((), "softmax"),
                                      claim_threshold=0.75),
             model=ExportedModel(path="tfjs-ba9876543210/model.json", quantization="uint8", weights_bytes=25_450,
                                 weights_gzip_bytes=23_000, model_json_bytes=3_000, model_json_gzip_bytes=900),

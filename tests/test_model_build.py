@@ -40,7 +40,7 @@ from model_build.output import (
     staged_directory,
     write_record,
 )
-from model_build.preprocess import reference_preprocessing
+from model_build.preprocess import REFERENCE
 from model_build.train import predict
 from tools import budgets
 from tools.static_server import free_ports
@@ -185,7 +185,7 @@ def test_export_is_a_tfjs_layers_model_with_its_metadata(exported_folder, record
     interface = from_metadata(model_json["userDefinedMetadata"])
     assert interface == record.interface
     assert interface.input_shape == (28, 28, 1) and interface.class_names == CLASS_NAMES
-    assert interface.preprocessing == reference_preprocessing()
+    assert interface.preprocessing == REFERENCE
 
 
 def test_the_metadata_describes_the_model_s_stages_and_logits(exported_model, record):

@@ -18,7 +18,6 @@ from model_build.preprocess import (
     TOUCHING,
     cut_columns,
     read_picture,
-    reference_preprocessing,
     to_ink,
 )
 from model_build.reading import chosen_digits, claim, first_doubtful, split_choice
@@ -271,7 +270,7 @@ def test_the_browser_port_matches_the_reference(tmp_path, mnist):
     bars = [tall_bar(False), tall_bar(True), tall_bar(False, width=21)]
     pictures = [*in_pieces, *bars, *dark_on_light_pictures(mnist, 30, seed=2), *photos, *numbers, *others, *doodles,
                 *ruled, np.ones((50, 70)), np.zeros((30, 30))]
-    preprocessing = reference_preprocessing()
+    preprocessing = REFERENCE
     rng = np.random.default_rng(8)
     choices = []
     for _ in range(50):
