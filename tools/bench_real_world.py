@@ -58,13 +58,22 @@ class Split:
     styled: slice  # every fifth digit of this range...
     other_writers: slice
     seed: int  # ...and the generators' seeds are theirs plus this
+    # The report's words for the sets: the photos, the drawn digits, the uploads, the other writers.
+    photos_described: str
+    styled_described: str
+    uploads_described: tuple[str, str]  # whose digits, how many
+    other_writers_described: str
 
 
 TEST = Split("real_world", "the classifier in the real world", "MNIST's test digits, which the model never "
-             "trained on", slice(2_000, 2_000 + PHOTOS), slice(5_002, 10_000, 5), OW_TEST, 0)
+             "trained on", slice(2_000, 2_000 + PHOTOS), slice(5_002, 10_000, 5), OW_TEST, 0,
+             f"{PHOTOS:,} photos of test digits 2,000-{2_000 + PHOTOS - 1:,}", f"{STYLED:,} test digits 5,002-9,997",
+             ("MNIST's test digits", "all 10,000"), "test half: 899 digits by 13 writers, 8x8 scans")
 VALIDATION = Split("real_world_validation", "the classifier in the real world, on the validation sets",
                    "the 5,000 MNIST training digits the build holds out for validation",
-                   slice(0, PHOTOS), slice(0, 5_000, 5), OW_VALIDATION, 100)
+                   slice(0, PHOTOS), slice(0, 5_000, 5), OW_VALIDATION, 100,
+                   f"{PHOTOS:,} photos of validation digits", f"{STYLED:,} validation digits",
+                   ("the validation digits", "all 5,000"), "validation half: 898 digits, 8x8 scans")
 
 
 def split_digits(split: Split, mnist) -> tuple[np.ndarray, np.ndarray]:
@@ -129,18 +138,13 @@ def measure_all(split: Split = TEST) -> dict:
 def threshold_sweep(images: np.ndarray, labels: np.ndarray, read, record, seed: int) -> list[dict]:
     """What moving the claim threshold would do: for each threshold, numbers drawn and on paper
     read right, single digits uploaded read right, and pictures that are not digits claimed."""
-    from model_build.preprocess import read_picture
-    from tools.nondigits import non_digit_set
-
-    p = record.interface.preprocessing
     count = SWEPT // 2  # numbers are slower to make than single pictures
     sets = {
         "numbers drawn": measure.drawn_number_readings(images, labels, record, BRUSH, count, seed),
         "numbers on paper": measure.number_readings(images, labels, record, count, seed + 1),
-        "digits uploaded": ([read_picture(1 - image / 255, p).digits for image in images[-SWEPT:]],
-                            [str(label) for label in labels[-SWEPT:]]),
+        "digits uploaded": measure.upload_readings(images[-SWEPT:], labels[-SWEPT:], record),
     }
-    marks = [read_picture(picture, p).digits for _, picture in non_digit_set(SWEPT, seed + 2)]
+    marks, _ = measure.non_digit_readings(record, SWEPT, seed + 2)
     rows = []
     for threshold in THRESHOLDS:
         interface = replace(record.interface, claim_threshold=threshold)
@@ -170,7 +174,6 @@ def report(result: dict, before: dict | None = None) -> str:
     """The figures against their targets, beside the model measured before this one when there is
     one (figures it lacks show as a dash)."""
     split = VALIDATION if result.get("split") == VALIDATION.name else TEST
-    test = split is TEST
 
     def both(value, shown: str = "{:.1%}") -> str:
         """A figure of this model and of the one before, as two cells."""
@@ -185,13 +188,7 @@ def report(result: dict, before: dict | None = None) -> str:
         verdict = "" if met is None else mark(met(value(result)))
         return f"| {measure} | {described} | {both(value, shown)} | {target} | {verdict} |"
 
-    photographed = (f"{PHOTOS:,} photos of test digits 2,000-{2_000 + PHOTOS - 1:,}" if test
-                    else f"{PHOTOS:,} photos of validation digits")
-    styled = (f"{STYLED:,} test digits 5,002-9,997" if test else f"{STYLED:,} validation digits")
-    every = "all 10,000" if test else "all 5,000"
-    ours = "MNIST's test digits" if test else "the validation digits"
-    other = ("## Digits by other writers (UCI optical digits, test half: 899 digits by 13 writers, 8x8 scans)" if test
-             else "## Digits by other writers (UCI optical digits, validation half: 898 digits, 8x8 scans)")
+    ours, every = split.uploads_described
     lines = [
         f"# Benchmark: {split.title}",
         "",
@@ -200,16 +197,17 @@ def report(result: dict, before: dict | None = None) -> str:
            if before else "; no model before it has been measured here")
         + f". Each set is made from {split.digits}, with fixed seeds; a reading counts as right only when "
         "the page would claim it."
-        + ("" if test else " Tune on these sets; `make bench-real-world` reads the test sets, once per model."),
+        + ("" if split is TEST
+           else " Tune on these sets; `make bench-real-world` reads the test sets, once per model."),
         "",
         "| measure | set | this model | model before | target | |",
         "|---|---|---:|---:|---:|---|",
-        row("phone photos read right", photographed, lambda r: r["photos"], target=f"≥ {targets.PHOTOS:.0%}",
+        row("phone photos read right", split.photos_described, lambda r: r["photos"], target=f"≥ {targets.PHOTOS:.0%}",
             met=lambda v: v >= targets.PHOTOS),
         row("the same digits as clean scans", f"{PHOTOS:,} scans", lambda r: r["scans"],
             target=f"photos at most {targets.PHOTO_GAP * 100:.0f} points below",
             met=lambda _: result["scans"] - result["photos"] <= targets.PHOTO_GAP),
-        *(row(f"drawn on the pad, {name}", styled,
+        *(row(f"drawn on the pad, {name}", split.styled_described,
               lambda r, name=name: r["styles"][name], target=f"≥ {targets.STYLE:.0%}",
               met=lambda v: v >= targets.STYLE)
           for name in result["styles"]),
@@ -229,7 +227,7 @@ def report(result: dict, before: dict | None = None) -> str:
         row(f"{ours} uploaded, a wrong digit claimed", every,
             lambda r: r["uploaded_mnist_wrong"], "{:.2%}"),
         "",
-        other,
+        f"## Digits by other writers (UCI optical digits, {split.other_writers_described})",
         "",
         "| measure | this model | model before |",
         "|---|---:|---:|",

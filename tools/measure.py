@@ -51,8 +51,8 @@ def photos_and_scans(images: np.ndarray, labels: np.ndarray, predict: Predict, r
     pairs = photo_set(images, labels, seed)
     shares = []
     for kind in (0, 1):
-        read = claims([read_picture(grey_levels(pair[kind].rgb), p).digits for pair in pairs], predict, interface)
-        shares.append(float(np.mean([reading == str(label) for reading, label in zip(read, labels, strict=True)])))
+        shares.append(share_right([read_picture(grey_levels(pair[kind].rgb), p).digits for pair in pairs],
+                                  [str(label) for label in labels], predict, interface))
     return shares[0], shares[1]
 
 
@@ -119,19 +119,31 @@ def drawing_styles(images: np.ndarray, labels: np.ndarray, predict: Predict, rec
     for name, style in STYLES.items():
         readings = [read_picture(render(*style(image, brush_width, rng)), p, drawn=True, single=True).digits
                     for image in images]
-        shares[name] = float(np.mean([reading == str(label) for reading, label
-                                      in zip(claims(readings, predict, interface), labels, strict=True)]))
+        shares[name] = share_right(readings, [str(label) for label in labels], predict, interface)
     return shares
+
+
+def non_digit_readings(record: BuildRecord, count: int, seed: int) -> tuple[list, list[str]]:
+    """``count`` pictures that are not digits (tools/nondigits.py), as the page reads them, and the
+    kind of each."""
+    pictures = non_digit_set(count, seed)
+    return [read_picture(picture, record.interface.preprocessing).digits for _, picture in pictures], \
+        [kind for kind, _ in pictures]
+
+
+def upload_readings(images: np.ndarray, labels: np.ndarray, record: BuildRecord) -> tuple[list, list[str]]:
+    """MNIST digits uploaded (dark on white), as the page reads them, and what each digit is."""
+    p = record.interface.preprocessing
+    return [read_picture(1 - image / 255, p).digits for image in images], [str(label) for label in labels]
 
 
 def non_digit_claims(predict: Predict, record: BuildRecord, count: int, seed: int) -> dict[str, tuple[int, int]]:
     """For each kind of picture that is not a digit: how many of them the page claims a digit in,
     of how many."""
-    interface, p = record.interface, record.interface.preprocessing
-    pictures = non_digit_set(count, seed)
-    read = claims([read_picture(picture, p).digits for _, picture in pictures], predict, interface)
+    readings, kinds = non_digit_readings(record, count, seed)
+    read = claims(readings, predict, record.interface)
     found, totals = Counter(), Counter()
-    for (kind, _), reading in zip(pictures, read, strict=True):
+    for kind, reading in zip(kinds, read, strict=True):
         totals[kind] += 1
         found[kind] += reading is not None
     return {kind: (found[kind], totals[kind]) for kind in KINDS}
@@ -140,10 +152,10 @@ def non_digit_claims(predict: Predict, record: BuildRecord, count: int, seed: in
 def abstentions(images: np.ndarray, labels: np.ndarray, predict: Predict, record: BuildRecord) -> tuple[float, float]:
     """MNIST digits as uploads (dark on white): the shares the page claims nothing for, and reads
     wrong."""
-    interface, p = record.interface, record.interface.preprocessing
-    read = claims([read_picture(1 - image / 255, p).digits for image in images], predict, interface)
+    readings, truths = upload_readings(images, labels, record)
+    read = claims(readings, predict, record.interface)
     silent = np.mean([reading is None for reading in read])
-    wrong = np.mean([reading not in (None, str(label)) for reading, label in zip(read, labels, strict=True)])
+    wrong = np.mean([reading not in (None, truth) for reading, truth in zip(read, truths, strict=True)])
     return float(silent), float(wrong)
 
 
@@ -160,8 +172,7 @@ def other_writers(images: np.ndarray, labels: np.ndarray, predict: Predict, reco
     mnist_like = [as_mnist(image) for image in images]
 
     def share(pictures, truths, **how) -> float:
-        read = claims([read_picture(picture, p, **how).digits for picture in pictures], predict, interface)
-        return float(np.mean([reading == truth for reading, truth in zip(read, truths, strict=True)]))
+        return share_right([read_picture(picture, p, **how).digits for picture in pictures], truths, predict, interface)
 
     digits = [str(label) for label in labels]
     result = {"digits uploaded": share([scan(image, rng) for image in images], digits),
