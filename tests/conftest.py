@@ -112,7 +112,8 @@ def watched_page(browser, **context_options) -> Iterator:
     context.add_init_script(REPORT_POLICY_VIOLATIONS)
     page = context.new_page()
     problems: list[str] = []
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("console", lambda message: message.type == "error"
+            and problems.append(f"{message.text} (at {message.location.get('url', 'an unknown place')})"))
     page.on("pageerror", lambda error: problems.append(str(error)))
     yield page
     context.close()
