@@ -20,7 +20,13 @@ from mkdocs.structure.pages import Page
 from model_build.output import REPOSITORY, BuildRecord, RecordError, model_dir, published_files, read_record
 from site_hooks import csp, head, notebook
 from site_hooks.bundle import WASM_SIMD, Bundle, build_bundle
-from site_hooks.glossary import GLOSSARY_FILE, first_occurrences_only, load_glossary, with_abbreviations
+from site_hooks.glossary import (
+    GLOSSARY_FILE,
+    first_occurrences_only,
+    load_glossary,
+    with_abbreviations,
+    with_abbreviations_in_html,
+)
 from site_hooks.markers import fill_page
 from site_hooks.model_facts import MODEL_URL
 from site_hooks.qa import QA_FILE, load_qa
@@ -30,6 +36,7 @@ STATE = "cnn_qa_build"  # the config key that holds the SiteBuild
 BUNDLE_URL = "assets/bundle"  # where the bundle lands in the site
 NOTEBOOK = "notebook.ipynb"
 NOTEBOOK_RUN = REPOSITORY / "build" / "notebook" / NOTEBOOK  # the executed copy the site shows
+NOTEBOOK_MARKDOWN = "jp-RenderedMarkdown"  # the class nbconvert gives a rendered Markdown cell
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri.endswith(".ipynb"):
+        # The notebook's Markdown cells reach the site as HTML, past on_page_markdown.
+        html = with_abbreviations_in_html(html, config[STATE].glossary, NOTEBOOK_MARKDOWN)
     return first_occurrences_only(html)
 
 

@@ -124,6 +124,7 @@ def test_glossary_words_are_marked_once_per_page(site):
         assert len(titles) == len(set(titles)), f"{path}: a word of the glossary is marked more than once"
         marked[page_url(site, path)] = len(titles)
     assert marked[BASE + "qa/"] >= 10, marked  # the Q&A uses most of the glossary's words
+    assert marked[BASE + "notebook/"] >= 5, marked  # its Markdown cells reach the site as HTML
 
 
 def test_every_link_anchor_and_asset_resolves_under_the_subpath(site):

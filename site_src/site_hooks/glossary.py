@@ -5,6 +5,7 @@ everywhere."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from mkdocs.exceptions import PluginError
@@ -14,6 +15,11 @@ DEFINITION = re.compile(r"^:\s{3}(.*)$")
 LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 ABBREVIATION = re.compile(r'<abbr title="([^"]*)">(.*?)</abbr>', re.DOTALL)
 MARKUP = re.compile(r"[*_`]")
+# Raw elements and comments whole, then any other tag: what is between them is text.
+HTML_TOKENS = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->|<[^>]+>)", re.DOTALL | re.IGNORECASE)
+TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+UNMARKED = {"code", "pre", "abbr", "kbd", "samp", "svg"}  # no abbreviations inside these
 
 
 def load_glossary(markdown: str) -> dict[str, str]:
@@ -64,6 +70,33 @@ def with_abbreviations(markdown: str, glossary: dict[str, str]) -> str:
     """The page's Markdown with the glossary appended as abbreviation definitions."""
     definitions = [f"*[{form}]: {definition}" for term, definition in glossary.items() for form in forms(term)]
     return f"{markdown}\n\n" + "\n".join(definitions) + "\n"
+
+
+def with_abbreviations_in_html(page: str, glossary: dict[str, str], scope: str) -> str:
+    """Rendered HTML with the glossary's words marked as the abbr extension marks them in Markdown,
+    in the text of elements whose class has ``scope`` only, outside code; for pages that reach the
+    site as HTML (the notebook's Markdown cells). Every tag and all other text is left as it was."""
+    titles = {form: html.escape(definition) for term, definition in glossary.items() for form in forms(term)}
+    words = re.compile(r"\b(" + "|".join(map(re.escape, sorted(titles, key=len, reverse=True))) + r")\b")
+    open_tags: list[tuple[str, bool]] = []  # each open element's name and whether it is a scope
+    tokens = HTML_TOKENS.split(page)
+    for index, token in enumerate(tokens):
+        if index % 2:
+            name = TAG_NAME.match(token)
+            tag = name[1].lower() if name else ""
+            if not tag or tag in VOID or tag in ("script", "style") or token.endswith("/>"):
+                continue
+            if token.startswith("</"):
+                # Close up to the element this ends; an end tag that ends nothing is ignored.
+                if any(open_tag == tag for open_tag, _ in open_tags):
+                    while open_tags.pop()[0] != tag:
+                        pass
+            else:
+                classes = re.search(r'class="([^"]*)"', token)
+                open_tags.append((tag, bool(classes) and scope in classes[1].split()))
+        elif any(is_scope for _, is_scope in open_tags) and not any(open_tag in UNMARKED for open_tag, _ in open_tags):
+            tokens[index] = words.sub(lambda match: f'<abbr title="{titles[match[1]]}">{match[1]}</abbr>', token)
+    return "".join(tokens)
 
 
 def first_occurrences_only(html: str) -> str:
