@@ -307,37 +307,13 @@ def shift_finding(points) -> str:
 
 def shift_figure(points) -> str:
     """Test accuracy against the shift, both networks, as an inline SVG line chart."""
-    width, height, left, bottom, top, right = 360, 220, 48, 36, 12, 12
-    largest = max(point.pixels for point in points) or 1
-
-    def x(pixels: float) -> float:
-        return left + (width - left - right) * pixels / largest
-
-    def y(share: float) -> float:
-        return top + (height - top - bottom) * (1 - share)
-
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="shift-figure-title" '
-             'class="shift-figure-chart"><title id="shift-figure-title">Test accuracy of the CNN and of the fully '
-             'connected network against the shift of the test digits in pixels; the table beside gives the numbers'
-             '</title>']
-    for share in (0, 0.25, 0.5, 0.75, 1):
-        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(share):.1f}" y2="{y(share):.1f}"/>'
-                     f'<text x="{left - 6}" y="{y(share) + 4:.1f}" text-anchor="end">{share:.0%}</text>')
-    for point in points:
-        parts.append(f'<text x="{x(point.pixels):.1f}" y="{height - bottom + 16}" text-anchor="middle">'
-                     f'{point.pixels}</text>')
-    parts.append(f'<text x="{(left + width - right) / 2:.0f}" y="{height - 4}" text-anchor="middle">'
-                 'shift (pixels)</text>')
-    for name, label in (("cnn", "CNN"), ("dense", "fully connected")):
-        line = " ".join(f"{x(point.pixels):.1f},{y(getattr(point, name)):.1f}" for point in points)
-        parts.append(f'<polyline class="shift-{name}" points="{line}"/>')
-        parts += [f'<circle class="shift-{name}" cx="{x(point.pixels):.1f}" cy="{y(getattr(point, name)):.1f}" r="3"/>'
-                  for point in points]
-        last = points[-1]
-        parts.append(f'<text class="shift-{name}-label" x="{x(last.pixels) - 4:.1f}" '
-                     f'y="{y(getattr(last, name)) - 8:.1f}" text-anchor="end">{label}</text>')
-    parts.append("</svg>")
-    return '<figure class="shift-figure">' + "".join(parts) + "</figure>\n"
+    title = ("Test accuracy of the CNN and of the fully connected network against the shift of the test digits in "
+             "pixels; the table beside gives the numbers")
+    series = [(f"shift-{name}", label, [getattr(point, name) for point in points])
+              for name, label in (("cnn", "CNN"), ("dense", "fully connected"))]
+    chart = svg_chart("shift-figure", title, "shift-figure-chart", (360, 220, 48), [point.pixels for point in points],
+                      "shift (pixels)", series, (0, 1), "{:.0%}")
+    return f'<figure class="shift-figure">{chart}</figure>\n'
 
 
 def learning_curves(history: dict[str, tuple[float, ...]]) -> str:
@@ -356,34 +332,47 @@ def learning_curves(history: dict[str, tuple[float, ...]]) -> str:
 def line_chart(name: str, title: str, series: dict[str, tuple[float, ...]], span: tuple[float, float],
                shown: str) -> str:
     """Two series over the epochs as an inline SVG chart, labelled at their last point."""
-    width, height, left, bottom, top, right = 300, 200, 44, 36, 12, 12
-    count = max(len(values) for values in series.values())
+    epochs = list(range(1, max(len(values) for values in series.values()) + 1))
+    chart = svg_chart(name, f"{html.escape(title)}; the table of the training history gives the exact figures",
+                      "line-chart", (300, 200, 44), epochs, "epoch",
+                      [(f"series-{number}", label, values) for number, (label, values) in enumerate(series.items())],
+                      span, shown)
+    return f'<figure class="line-chart-figure">{chart}<figcaption>{html.escape(title)}</figcaption></figure>'
+
+
+def svg_chart(name: str, title: str, chart_class: str, size: tuple[int, int, int], ticks: list[float],
+              axis: str, series: list[tuple[str, str, list[float]]], span: tuple[float, float], shown: str) -> str:
+    """Lines over ``ticks`` as an inline SVG: five grid lines across ``span`` labelled with
+    ``shown``, each series (its class, its label, its values) with a dot per value and its label at
+    the last. ``size``: width, height and the room left of the plot for the labels."""
+    width, height, left = size
+    bottom, top, right = 36, 12, 12
+    first, last = ticks[0], ticks[-1]
     low, high = span
 
-    def x(epoch: int) -> float:
-        return left + (width - left - right) * (epoch - 1) / max(count - 1, 1)
+    def x(tick: float) -> float:
+        return left + (width - left - right) * (tick - first) / ((last - first) or 1)
 
     def y(value: float) -> float:
         return top + (height - top - bottom) * (high - value) / (high - low)
 
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{name}-title" class="line-chart">'
-             f'<title id="{name}-title">{html.escape(title)}; the table of the training history gives the exact '
-             'figures</title>']
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{name}-title" class="{chart_class}">'
+             f'<title id="{name}-title">{title}</title>']
     for step in range(5):
         value = low + (high - low) * step / 4
         parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}"/>'
                      f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{shown.format(value)}</text>')
-    for epoch in range(1, count + 1):
-        parts.append(f'<text x="{x(epoch):.1f}" y="{height - bottom + 16}" text-anchor="middle">{epoch}</text>')
-    parts.append(f'<text x="{(left + width - right) / 2:.0f}" y="{height - 4}" text-anchor="middle">epoch</text>')
-    for number, (label, values) in enumerate(series.items()):
-        points = [(x(epoch), y(value)) for epoch, value in enumerate(values, start=1)]
-        parts.append(f'<polyline class="series-{number}" points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in points)}"/>')
-        parts += [f'<circle class="series-{number}" cx="{a:.1f}" cy="{b:.1f}" r="3"/>' for a, b in points]
-        parts.append(f'<text class="series-{number}-label" x="{points[-1][0] - 4:.1f}" y="{points[-1][1] - 8:.1f}" '
+    parts += [f'<text x="{x(tick):.1f}" y="{height - bottom + 16}" text-anchor="middle">{tick}</text>'
+              for tick in ticks]
+    parts.append(f'<text x="{(left + width - right) / 2:.0f}" y="{height - 4}" text-anchor="middle">{axis}</text>')
+    for css_class, label, values in series:
+        points = [(x(tick), y(value)) for tick, value in zip(ticks, values, strict=False)]
+        parts.append(f'<polyline class="{css_class}" points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in points)}"/>')
+        parts += [f'<circle class="{css_class}" cx="{a:.1f}" cy="{b:.1f}" r="3"/>' for a, b in points]
+        parts.append(f'<text class="{css_class}-label" x="{points[-1][0] - 4:.1f}" y="{points[-1][1] - 8:.1f}" '
                      f'text-anchor="end">{label}</text>')
     parts.append("</svg>")
-    return f'<figure class="line-chart-figure">{"".join(parts)}<figcaption>{html.escape(title)}</figcaption></figure>'
+    return "".join(parts)
 
 
 # --- Tables --------------------------------------------------------------------------------------
